@@ -1,0 +1,229 @@
+"""Locate, load and validate the book's data, and derive what Table 3 implies but does not print.
+
+``data/patients.csv`` holds only what Table 3 of Eckert et al. (2010) prints.
+Anything inferred (size class, intended ifosfamide dose, cycles given) is
+computed here, with its reasoning, so that it can be read and tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import DataValidationError, Problem, read_table, sha256_of
+
+#: Environment variable that points rtchx at another ``data/`` folder (tests, experiments).
+DATA_DIR_ENV = "RTCHX_DATA_DIR"
+
+#: Table 3 abbreviates histologies; these are the names spelt out.
+HISTOLOGY_NAMES = {
+    "Leiomyos.": "Leiomyosarcoma",
+    "PNET": "Peripheral neuroectodermal tumour",
+    "Anaplastic S.": "Anaplastic sarcoma",
+    "Angios.": "Angiosarcoma",
+    "Chondros.": "Chondrosarcoma",
+    "Synovials.": "Synovial sarcoma",
+    "Pleomorphic S.": "Pleomorphic sarcoma",
+    "Rhabdomyos.": "Rhabdomyosarcoma",
+}
+
+#: The per-day ifosfamide doses of the two schedules (g/m2), given on 5 days in weeks 1 and 5.
+IFOSFAMIDE_DAILY_DOSES = (1.0, 1.5)
+IFOSFAMIDE_DAYS_PER_CYCLE = 5
+IFOSFAMIDE_CYCLES_PLANNED = 2
+
+
+def find_data_dir(start: str | os.PathLike | None = None) -> Path:
+    """Find the ``data/`` folder that holds ``datapackage.json``.
+
+    Looks, in order, at ``$RTCHX_DATA_DIR``; at ``data/`` in ``start`` (default:
+    the working directory) and each of its parents, so the repository root and
+    ``notebooks/`` both work; and at the repository this package was installed
+    from (an editable install), so a test's temporary folder works too.
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        path = Path(override)
+        if not (path / "datapackage.json").is_file():
+            raise FileNotFoundError(f"${DATA_DIR_ENV} is {override!r}, which holds no datapackage.json")
+        return path
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "datapackage.json").is_file():
+            return folder / "data"
+    installed = Path(__file__).resolve().parents[2] / "data"
+    if (installed / "datapackage.json").is_file():
+        return installed
+    raise FileNotFoundError(
+        f"No data/datapackage.json in {here} or its parents, nor beside the rtchx package; "
+        f"set ${DATA_DIR_ENV} to the folder that holds it."
+    )
+
+
+def read_datapackage(data_dir: Path | None = None) -> dict:
+    """The parsed ``datapackage.json`` descriptor."""
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _resource(package: dict, name: str) -> dict:
+    for resource in package["resources"]:
+        if resource["name"] == name:
+            return resource
+    raise KeyError(f"datapackage.json describes no resource named {name!r}")
+
+
+def _frame(rows: list[dict], resource: dict) -> pd.DataFrame:
+    """Rows of typed values as a DataFrame with one dtype per schema type."""
+    frame = pd.DataFrame(rows, columns=[f["name"] for f in resource["schema"]["fields"]])
+    for field in resource["schema"]["fields"]:
+        column = field["name"]
+        if field["type"] == "integer":
+            frame[column] = frame[column].astype("Int64" if frame[column].isna().any() else "int64")
+        elif field["type"] == "number":
+            frame[column] = frame[column].astype("float64")
+        elif field["type"] == "boolean":
+            frame[column] = frame[column].astype("bool")
+        else:
+            frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def _patient_rules(rows: list[dict], file: str) -> list[Problem]:
+    """Rules that involve more than one column of a patient's row."""
+    problems = []
+    for number, r in enumerate(rows, start=1):
+        key = f"patient {r['patient']}"
+
+        def problem(column: str, message: str) -> None:
+            problems.append(Problem(file, message, row=number, key=key, column=column))
+
+        if r["lc_months"] > r["os_months"]:
+            problem("lc_months", f"local control ({r['lc_months']:g} months) cannot last longer than "
+                                 f"survival (os_months = {r['os_months']:g})")
+        if r["local_failure"] and r["lc_months"] <= 0:
+            problem("lc_months", "a local failure needs a positive time to failure, found 0")
+        if r["local_failure"] and r["status"] == "AWOD":
+            problem("local_failure", "a patient alive without disease (AWOD) cannot have failed locally")
+        if r["diameter_before_rt_cm"] > r["diameter_initial_cm"]:
+            problem("diameter_before_rt_cm", f"the size before radiotherapy ({r['diameter_before_rt_cm']:g} cm) "
+                                             f"exceeds the initial size ({r['diameter_initial_cm']:g} cm)")
+        if r["cohort"] == "primary" and r["diameter_before_rt_cm"] != r["diameter_initial_cm"]:
+            problem("diameter_before_rt_cm", "a patient without resection (cohort 'primary') should have "
+                                             "the same size before radiotherapy as initially")
+    return problems
+
+
+def _historical_rules(rows: list[dict], file: str) -> list[Problem]:
+    """A rate with a count and a denominator must be the count over the denominator, rounded."""
+    problems = []
+    for number, r in enumerate(rows, start=1):
+        key = f"id {r['id']}"
+        if r["count"] is not None and r["denominator"] is not None:
+            if r["count"] > r["denominator"]:
+                problems.append(Problem(file, f"count {r['count']} exceeds denominator {r['denominator']}",
+                                        row=number, key=key, column="count"))
+            elif abs(r["rate"] - r["count"] / r["denominator"]) > 0.005:
+                problems.append(Problem(file, f"rate {r['rate']} is not {r['count']}/{r['denominator']} "
+                                              "to the nearest percent", row=number, key=key, column="rate"))
+    return problems
+
+
+_RULES = {"patients": _patient_rules, "historical": _historical_rules}
+
+
+def load_resource(name: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """Load one resource of the data package, validated against its schema and cross-field rules."""
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    resource = _resource(read_datapackage(data_dir), name)
+    path = data_dir / resource["path"]
+    rows = read_table(path, resource)
+    problems = _RULES.get(name, lambda rows, file: [])(rows, path.name)
+    if problems:
+        raise DataValidationError(problems)
+    return _frame(rows, resource)
+
+
+def load_patients(data_dir: Path | None = None) -> pd.DataFrame:
+    """The eleven patients of Table 3, validated, indexed 0..10 in table order."""
+    return load_resource("patients", data_dir)
+
+
+def load_historical(data_dir: Path | None = None) -> pd.DataFrame:
+    """The historical comparator figures, validated."""
+    return load_resource("historical", data_dir)
+
+
+def rehash(data_dir: Path | None = None) -> dict[str, str]:
+    """Record each file's current sha256 in ``datapackage.json``; return {file: hash}.
+
+    For a maintainer who changed a data file on purpose. The descriptor is
+    rewritten with its key order kept.
+    """
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    descriptor_path = data_dir / "datapackage.json"
+    package = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    hashes = {}
+    for resource in package["resources"]:
+        digest = sha256_of(data_dir / resource["path"])
+        resource["hash"] = f"sha256:{digest}"
+        hashes[resource["path"]] = digest
+    descriptor_path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return hashes
+
+
+# --- derived quantities -------------------------------------------------------------------------
+
+def size_class(diameter_cm: float) -> str:
+    """Table 1's size classes: '<=5 cm', '5-10 cm' (up to and including 10 cm) or '>10 cm'."""
+    if diameter_cm <= 5:
+        return "<=5 cm"
+    if diameter_cm <= 10:
+        return "5-10 cm"
+    return ">10 cm"
+
+
+def infer_ifosfamide_schedule(total_g_m2: float) -> tuple[float, int]:
+    """Infer (intended total dose, cycles given) from the total ifosfamide a patient received.
+
+    The methods describe one schedule with two variants: 1.0 or 1.5 g/m2 a day on
+    five days, in weeks 1 and 5, so a full course is 10 or 15 g/m2 and one cycle
+    is 5 or 7.5 g/m2. A total is explained by exactly one (daily dose, cycles)
+    pair: 5 = one cycle of 1.0, 7.5 = one cycle of 1.5, 10 = two of 1.0,
+    15 = two of 1.5. The intended dose is the two-cycle total of that daily dose.
+    A total no pair explains, or more than one does, is an error, not a guess.
+    """
+    matches = [
+        (daily, cycles)
+        for daily in IFOSFAMIDE_DAILY_DOSES
+        for cycles in range(1, IFOSFAMIDE_CYCLES_PLANNED + 1)
+        if abs(daily * IFOSFAMIDE_DAYS_PER_CYCLE * cycles - total_g_m2) < 1e-9
+    ]
+    if len(matches) != 1:
+        raise ValueError(f"a total ifosfamide dose of {total_g_m2:g} g/m2 fits "
+                         f"{'no' if not matches else 'more than one'} schedule of 1.0 or 1.5 g/m2 "
+                         "on 5 days in one or two cycles")
+    daily, cycles = matches[0]
+    return daily * IFOSFAMIDE_DAYS_PER_CYCLE * IFOSFAMIDE_CYCLES_PLANNED, cycles
+
+
+def with_derived_columns(patients: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the patient table with the columns that follow from it.
+
+    Adds ``histology_name``, ``size_class_initial``, ``size_class_before_rt``,
+    ``intended_ifosfamide_g_m2``, ``ifosfamide_cycles_given``, ``regimen_complete``
+    and ``died`` (status DOD).
+    """
+    out = patients.copy()
+    out["histology_name"] = out["histology"].map(HISTOLOGY_NAMES)
+    out["size_class_initial"] = out["diameter_initial_cm"].map(size_class)
+    out["size_class_before_rt"] = out["diameter_before_rt_cm"].map(size_class)
+    schedule = out["ifosfamide_total_g_m2"].map(infer_ifosfamide_schedule)
+    out["intended_ifosfamide_g_m2"] = schedule.map(lambda s: s[0])
+    out["ifosfamide_cycles_given"] = schedule.map(lambda s: s[1])
+    out["regimen_complete"] = out["ifosfamide_cycles_given"] == IFOSFAMIDE_CYCLES_PLANNED
+    out["died"] = out["status"] == "DOD"
+    return out
