@@ -84,7 +84,7 @@ def schema_table(package: dict, resource_name: str) -> pd.DataFrame:
         {
             "Column": field["name"],
             "Type": field["type"],
-            "Meaning": field.get("title", "") + (f". {field['description']}" if field.get("description") else ""),
+            "Meaning": field.get("description") or field.get("title", ""),
             "Rules": _constraint_text(field),
         }
         for field in resource["schema"]["fields"]

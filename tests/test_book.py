@@ -1,0 +1,259 @@
+"""The book: a strict build from a clean copy of the repository, then the HTML in headless Chromium.
+
+The copy holds the files git knows (tracked, or new and not ignored), so a build
+that passes here does not depend on anything left over in the working tree.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from rtchx import data, survival
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+# pydata-sphinx-theme logs this once on a first visit (no stored theme choice); it is harmless.
+ALLOWED_CONSOLE = ("Got invalid theme mode",)
+
+
+def clean_copy(destination: Path) -> Path:
+    """Copy the files git knows about (not .venv, not _build) to ``destination``."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=REPO, check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+def build(root: Path) -> subprocess.CompletedProcess:
+    """Run the project's strict build (scripts/build-html.sh) in ``root``, with this venv's tools."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
+    env["PYTHONPATH"] = str(root / "src")  # the copy's own package, not the working tree's
+    env.pop(data.DATA_DIR_ENV, None)
+    return subprocess.run(["bash", "scripts/build-html.sh"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """A clean copy of the repository and its strictly built HTML folder."""
+    root = clean_copy(tmp_path_factory.mktemp("book"))
+    start = time.monotonic()
+    result = build(root)
+    seconds = time.monotonic() - start
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    print(f"\nstrict book build from a clean copy: {seconds:.1f} s")
+    return root, root / "_build" / "html"
+
+
+def html_pages(html: Path) -> list[Path]:
+    return sorted(p for p in html.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+# --- the build ------------------------------------------------------------------------------------
+
+def test_build_writes_every_chapter(built_book):
+    _, html = built_book
+    for page in ["book/intro", "notebooks/01_cohort_at_a_glance", "notebooks/90_the_data", "book/references"]:
+        assert (html / f"{page}.html").is_file(), page
+
+
+def test_a_failing_cell_fails_the_build(tmp_path):
+    root = clean_copy(tmp_path)
+    path = root / "notebooks" / "01_cohort_at_a_glance.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberately broken cell')"))
+    nbformat.write(nb, path)
+    result = build(root)
+    assert result.returncode != 0
+    assert "deliberately broken cell" in result.stdout + result.stderr
+
+
+def test_a_warning_fails_the_build(tmp_path):
+    root = clean_copy(tmp_path)
+    intro = root / "book" / "intro.md"
+    intro.write_text(intro.read_text() + "\nSee {doc}`no_such_chapter`.\n")
+    result = build(root)
+    assert result.returncode != 0
+    assert "no_such_chapter" in result.stdout + result.stderr
+
+
+def test_a_change_to_the_data_reaches_the_rebuilt_book(tmp_path):
+    """jupyter-cache keys on code cells only; the build must still pick up a change in data/."""
+    root = clean_copy(tmp_path)
+    assert build(root).returncode == 0
+    page = root / "_build" / "html" / "notebooks" / "01_cohort_at_a_glance.html"
+    assert "70</span>% at five years" in page.read_text()
+    # Count patient 5's local failure as censored: local control at 5 years becomes 7/8 = 88%.
+    csv = root / "data" / "patients.csv"
+    csv.write_text(csv.read_text().replace(",21,true,30,DOD", ",21,false,30,DOD"))
+    data.rehash(root / "data")
+    result = build(root)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "88</span>% at five years" in page.read_text()
+
+
+# --- the HTML, on disk ----------------------------------------------------------------------------
+
+def test_every_internal_link_resolves(built_book):
+    _, html = built_book
+    broken = []
+    for page in html_pages(html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for anchor in soup.find_all("a", href=True):
+            url = urlparse(anchor["href"])
+            if url.scheme or url.netloc or anchor["href"].startswith("mailto:"):
+                continue
+            target = (page.parent / unquote(url.path)).resolve() if url.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(html)} -> {anchor['href']}")
+            elif url.fragment:
+                ids = {tag.get("id") for tag in BeautifulSoup(target.read_text(encoding="utf-8"),
+                                                              "html.parser").find_all(id=True)}
+                if url.fragment not in ids:
+                    broken.append(f"{page.relative_to(html)} -> {anchor['href']} (no such anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_no_traceback_stderr_or_raw_figure_text(built_book):
+    _, html = built_book
+    for page in html_pages(html):
+        text = page.read_text(encoding="utf-8")
+        assert "Traceback" not in text, page
+        assert "<Figure size" not in text, page
+        assert 'class="output stderr"' not in text, page
+
+
+# --- the HTML, in headless Chromium ---------------------------------------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(built_book):
+    """The built book served on localhost for the length of the session."""
+    _, html = built_book
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", html
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def visit(site, browser, tmp_path_factory):
+    """Open a page of the book; return (page, console errors, requests that left localhost)."""
+    base, _ = site
+    shots = tmp_path_factory.mktemp("screenshots")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = []
+
+    def _visit(path: str):
+        page = context.new_page()
+        errors, external = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def route(r):
+            if urlparse(r.request.url).hostname == "127.0.0.1":
+                r.continue_()
+            else:  # the book must work offline: note the request, answer it empty
+                external.append(r.request.url)
+                r.fulfill(status=204, body="")
+
+        page.route("**/*", route)
+        response = page.goto(f"{base}/{path}", wait_until="load")
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(shots / (path.replace("/", "_") + ".png")), full_page=True)
+        opened.append(page)
+        return page, [e for e in errors if not e.startswith(ALLOWED_CONSOLE)], external
+
+    yield _visit
+    context.close()
+
+
+def test_every_page_loads_cleanly_offline(site, visit):
+    base, html = site
+    for page_path in html_pages(html):
+        relative = page_path.relative_to(html).as_posix()
+        page, errors, external = visit(relative)
+        assert not errors, f"{relative}: console errors {errors}"
+        assert not external, f"{relative}: requests leaving the machine {external}"
+        assert page.title(), relative
+
+
+def test_every_figure_has_real_alt_text(site, visit):
+    _, html = site
+    for page_path in html_pages(html):
+        relative = page_path.relative_to(html).as_posix()
+        page, _, _ = visit(relative)
+        for image in page.query_selector_all("article img, main img"):
+            alt = (image.get_attribute("alt") or "").strip()
+            src = image.get_attribute("src")
+            assert len(alt) > 30, f"{relative}: image {src} has alt text {alt!r}"
+            assert not alt.lower().endswith((".png", ".svg", ".jpg")) and "/" not in alt, (relative, alt)
+
+
+def test_glued_numbers_equal_the_packages(visit, built_book):
+    root, _ = built_book
+    patients = data.with_derived_columns(data.load_patients(root / "data"))
+    lc = survival.kaplan_meier(patients, "local_control")
+    lc_2y, lc_5y = (100 * survival.survival_at(lc, t) for t in (24, 60))
+    low, high = (100 * v for v in survival.confidence_at(lc, 60))
+
+    page, _, _ = visit("notebooks/01_cohort_at_a_glance.html")
+    text = " ".join(page.inner_text("main").split())
+    assert f"The series has {len(patients)} patients" in text
+    assert f"local control is {lc_2y:.0f}% at two years and {lc_5y:.0f}% at five years" in text
+    assert f"its 95% interval runs from {low:.0f}% to {high:.0f}%" in text
+    assert f"is {survival.restricted_mean(lc):.1f} months" in text
+    assert f"with {survival.at_risk(patients, 'local_control', 24)} patients still at risk at two years" in text
+    figure = page.query_selector("figure img")
+    assert figure is not None and figure.bounding_box()["width"] > 400  # page width, not a thumbnail
+
+    intro, _, _ = visit("book/intro.html")
+    assert f"{len(patients)} patients" in " ".join(intro.inner_text("main").split())
+
+    data_page, _, _ = visit("notebooks/90_the_data.html")
+    data_text = data_page.inner_text("main")
+    assert "patients.csv, row 5 (line 6), patient 5, column 'lc_months'" in data_text
