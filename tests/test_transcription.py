@@ -17,7 +17,21 @@ from pathlib import Path
 
 import pytest
 
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "paper.txt"
+
+
+def find_paper() -> Path:
+    """The paper's text: $RTCHX_PAPER, or shared/paper/paper.txt beside the repository or above it."""
+    if os.environ.get("RTCHX_PAPER"):
+        return Path(os.environ["RTCHX_PAPER"])
+    repo = Path(__file__).resolve().parents[1]
+    for folder in repo.parents:
+        candidate = folder / "shared" / "paper" / "paper.txt"
+        if candidate.is_file():
+            return candidate
+    return repo.parent / "shared" / "paper" / "paper.txt"
+
+
+PAPER = find_paper()
 
 ROW = re.compile(
     r"(?P<histology>[A-Z][A-Za-z]*\.?(?: S\.)?)\s+(?P<site>HN|Trunk)\s+(?P<t_stage>T\d)\s+G(?P<grade>\d)\s+"
