@@ -58,6 +58,10 @@ def build(root: Path) -> subprocess.CompletedProcess:
 def built_book(tmp_path_factory):
     """A clean copy of the repository and its strictly built HTML folder."""
     root = clean_copy(tmp_path_factory.mktemp("book"))
+    # What a working tree collects with use; none of it may reach (or break) the book.
+    for junk in (".pytest_cache/README.md", "notebooks/.ipynb_checkpoints/01-checkpoint.ipynb", "stray.md"):
+        (root / junk).parent.mkdir(parents=True, exist_ok=True)
+        (root / junk).write_text("# not part of the book\n")
     start = time.monotonic()
     result = build(root)
     seconds = time.monotonic() - start
@@ -87,6 +91,18 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     result = build(root)
     assert result.returncode != 0
     assert "deliberately broken cell" in result.stdout + result.stderr
+
+
+def test_a_cell_writing_to_stderr_fails_the_build(tmp_path):
+    """A stray warning from a cell would otherwise be printed in the book."""
+    root = clean_copy(tmp_path)
+    path = root / "notebooks" / "90_the_data.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import warnings; warnings.warn('deliberate stray warning')"))
+    nbformat.write(nb, path)
+    result = build(root)
+    assert result.returncode != 0
+    assert "stderr" in result.stdout + result.stderr
 
 
 def test_a_warning_fails_the_build(tmp_path):

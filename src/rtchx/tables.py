@@ -52,7 +52,11 @@ def patient_table(patients: pd.DataFrame, caption: str | None = None):
             styles[list(row.index).index("Local control (months)")] = "font-weight: bold"
         return styles
 
-    styler = frame.style.hide(axis="index").apply(highlight, axis=1)
+    wrap = ["Histology", "Toxicity ≥ grade III"]  # the long texts wrap; every other cell stays on one line
+    styler = (frame.style.hide(axis="index").apply(highlight, axis=1)
+              .set_table_styles([{"selector": "td, th", "props": "font-size: 0.85em; padding: 2px 6px;"},
+                                 {"selector": "caption", "props": "text-align: left; caption-side: top;"}])
+              .set_properties(subset=[c for c in frame.columns if c not in wrap], **{"white-space": "nowrap"}))
     if caption:
         styler = styler.set_caption(caption)
     return styler
