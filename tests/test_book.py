@@ -82,27 +82,32 @@ def test_build_writes_every_chapter(built_book):
         assert (html / f"{page}.html").is_file(), page
 
 
-def test_a_failing_cell_fails_the_build(tmp_path):
+def build_with_extra_cell(tmp_path: Path, notebook: str, source: str) -> str:
+    """Build a clean copy whose ``notebook`` ends with one more code cell; return the build's output.
+
+    The build must fail; the output is returned so that the test can check it says why.
+    """
     root = clean_copy(tmp_path)
-    path = root / "notebooks" / "01_cohort_at_a_glance.ipynb"
+    path = root / "notebooks" / notebook
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberately broken cell')"))
+    nb.cells.append(nbformat.v4.new_code_cell(source))
     nbformat.write(nb, path)
     result = build(root)
-    assert result.returncode != 0
-    assert "deliberately broken cell" in result.stdout + result.stderr
+    assert result.returncode != 0, "the build passed despite the extra cell"
+    return result.stdout + result.stderr
+
+
+def test_a_failing_cell_fails_the_build(tmp_path):
+    output = build_with_extra_cell(tmp_path, "01_cohort_at_a_glance.ipynb",
+                                   "raise RuntimeError('deliberately broken cell')")
+    assert "deliberately broken cell" in output
 
 
 def test_a_cell_writing_to_stderr_fails_the_build(tmp_path):
     """A stray warning from a cell would otherwise be printed in the book."""
-    root = clean_copy(tmp_path)
-    path = root / "notebooks" / "90_the_data.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("import warnings; warnings.warn('deliberate stray warning')"))
-    nbformat.write(nb, path)
-    result = build(root)
-    assert result.returncode != 0
-    assert "stderr" in result.stdout + result.stderr
+    output = build_with_extra_cell(tmp_path, "90_the_data.ipynb",
+                                   "import warnings; warnings.warn('deliberate stray warning')")
+    assert "stderr" in output
 
 
 def test_a_warning_fails_the_build(tmp_path):
@@ -264,6 +269,8 @@ def test_glued_numbers_equal_the_packages(visit, built_book):
     assert f"its 95% interval runs from {low:.0f}% to {high:.0f}%" in text
     assert f"is {survival.restricted_mean(lc):.1f} months" in text
     assert f"with {survival.at_risk(patients, 'local_control', 24)} patients still at risk at two years" in text
+    # counting the in-field death (patient 6, 1 month) as a failure: 10/11 * 7/8 * 4/5, worked by hand
+    assert f"five-year local control would be {100 * 10 / 11 * 7 / 8 * 4 / 5:.0f}%" in text
     figure = page.query_selector("figure img")
     assert figure is not None and figure.bounding_box()["width"] > 400  # page width, not a thumbnail
 

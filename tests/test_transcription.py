@@ -175,6 +175,8 @@ def test_death_during_therapy_was_the_tumour_over_20_cm(patients):
 
 
 # --- statements the text makes that Table 3 contradicts (asserting what Table 3 says) -----------
+# DISAGREEMENT: the text and Table 3 cannot both be right. AMBIGUITY: true under one reading only.
+# UNCHECKABLE: Table 3 lacks what is needed, but bounds it.
 
 def test_DISAGREEMENT_initial_size_classes(patients):
     """Methods and Table 1: five tumours > 10 cm and six of 5-10 cm initially.
@@ -185,25 +187,31 @@ def test_DISAGREEMENT_initial_size_classes(patients):
 
 
 def test_DISAGREEMENT_size_over_10_cm_before_radiotherapy(patients):
-    """Methods: "four tumours (36%) were larger than 10 cm before radiotherapy".
-    Table 3: five (patients 2, 5, 6, 7, 11); patient 11 sits in the R2 block with a single size."""
+    """Methods: "four tumours (36%) were larger than 10 cm before radiotherapy"; the discussion
+    repeats the 36% in its comparison with Kepka et al. Table 3: five (patients 2, 5, 6, 7, 11),
+    5/11 = 45%; patient 11 sits in the R2 block with a single size."""
     over = patients.loc[patients["diameter_before_rt_cm"] > 10, "patient"].tolist()
     assert over == [2, 5, 6, 7, 11]
     assert len(over) != 4
 
 
-def test_DISAGREEMENT_at_risk_after_two_years_were_not_all_under_10_cm_initially(patients):
+def test_AMBIGUITY_at_risk_after_two_years_under_10_cm_only_before_radiotherapy(patients):
     """Results: "The patients still at risk after 2 years all had tumours smaller than 10 cm".
-    True of the size before radiotherapy; patient 8 measured 15 cm initially (4 cm after R2 resection)."""
+    Not a contradiction but an ambiguity: true of the size before radiotherapy, while patient 8
+    measured 15 cm initially (4 cm after R2 resection)."""
     at_risk = patients[patients["lc_months"] >= 24]
     assert (at_risk["diameter_before_rt_cm"] < 10).all()
     assert at_risk.loc[at_risk["diameter_initial_cm"] >= 10, "patient"].tolist() == [8]
 
 
-def test_DISAGREEMENT_deaths_of_disease(patients):
-    """Results: "Six patients (54%) died of metastasized disease"; discussion: 66% developed metastases.
-    Table 3: eight patients are DOD (one died during therapy, two after local failure)."""
-    assert (patients["status"] == "DOD").sum() == 8
+def test_UNCHECKABLE_deaths_of_metastasized_disease(patients):
+    """Results: "Six patients (54%) died of metastasized disease". Table 3 gives no cause of death:
+    eight patients are DOD, one of whom died during therapy of a tumour growing in the field, so at
+    most seven deaths can have been from metastases; six is possible, not checkable. (6/11 is 54.5%.)"""
+    dod = patients[patients["status"] == "DOD"]
+    assert len(dod) == 8
+    assert (dod["toxicity"] == "Death during therapy").sum() == 1
+    assert len(dod) - 1 >= 6
 
 
 def test_DISAGREEMENT_follow_up_range_and_median(patients):
@@ -222,7 +230,8 @@ def test_DISAGREEMENT_follow_up_of_patients_alive(patients):
 def test_DISAGREEMENT_why_the_second_ifosfamide_cycle_was_withheld(patients):
     """Results: the second cycle was withheld after the death, the delayed course, and "due to
     leucopenia CTC grade III in one additional patient". Table 3: the one-cycle patients are 1 (skin
-    toxicity III), 4 (abscess) and 6 (death); both patients with leucopenia (5, 10) received full courses."""
+    toxicity III), 4 (abscess) and 6 (death); both patients with leucopenia (5, and 10 with grade IV,
+    not III) received full courses."""
     one_cycle = patients[~patients["regimen_complete"]]
     assert one_cycle["patient"].tolist() == [1, 4, 6]
     leucopenia = patients[patients["toxicity"].str.startswith("Leucopenia")]
@@ -231,8 +240,43 @@ def test_DISAGREEMENT_why_the_second_ifosfamide_cycle_was_withheld(patients):
 
 def test_DISAGREEMENT_case_report_row(patients):
     """Results and Figure 3: a woman treated with 60 Gy hyperfractionated, with hyperthermia,
-    "after partial resection", alive and disease-free. The only such row (60 Gy, HF + HT, AWOD) is
-    patient 3, which stands in the table's block without resection and with a single size."""
+    "after partial resection" of a "pleomorphic high grade sarcoma", alive and disease-free "eight
+    years after therapy" (Results) or "Ten years after" (Figure 3 caption). The only row with 60 Gy,
+    HF + HT and AWOD is patient 3: in the block without resection, with a single size, histology
+    "Anaplastic S.", followed 124 months (10.3 years, which fits the caption, not the Results)."""
     match = patients[(patients["dose_gy"] == 60) & patients["hyperfractionated"] & patients["hyperthermia"]]
     assert match["patient"].tolist() == [3]
-    assert match["cohort"].tolist() == ["primary"] and match["status"].tolist() == ["AWOD"]
+    row = match.iloc[0]
+    assert (row["cohort"], row["histology"], row["status"]) == ("primary", "Anaplastic S.", "AWOD")
+    assert row["diameter_initial_cm"] == row["diameter_before_rt_cm"]
+    assert 10 <= row["os_months"] / 12 < 11
+
+
+def test_DISAGREEMENT_median_overall_survival(patients):
+    """Abstract and Results: median overall survival 26 months. Table 3: deaths at 1, 4, 5, 9, 10, 13,
+    26 and 30 months with nobody censored before 72, so the sixth of eleven survival times, 13
+    months, is where the Kaplan-Meier curve first falls to 50% or below (5/11)."""
+    dead = sorted(patients.loc[patients["status"] == "DOD", "os_months"])
+    assert dead == [1, 4, 5, 9, 10, 13, 26, 30]
+    assert patients.loc[patients["status"] == "AWOD", "os_months"].min() > max(dead)
+    assert sorted(patients["os_months"])[5] == 13 != 26
+
+
+def test_DISAGREEMENT_five_year_overall_disease_free_and_metastasis_free_survival(patients):
+    """Abstract, Results, discussion, Figure 2 caption: five-year overall survival 34%, disease-free
+    and metastasis-free survival 34%. Table 3: every death falls before 60 months and nobody is
+    censored before then, so overall survival at 5 years is 3/11 = 27%. Deaths count as events for
+    disease-free and metastasis-free survival too, so those cannot exceed 27% at 5 years either."""
+    alive_at_60 = (patients["os_months"] > 60).sum()
+    censored_before_60 = ((patients["status"] == "AWOD") & (patients["os_months"] < 60)).sum()
+    assert (alive_at_60, censored_before_60) == (3, 0)
+    assert round(100 * 3 / 11) == 27 != 34
+
+
+def test_DISAGREEMENT_treatment_length_for_the_highest_doses(patients):
+    """Figure 1: "five to seven weeks" of radiotherapy at 1.8-2.0 Gy a day, five days a week.
+    Without hyperfractionation, 70.2 Gy (patient 7) and 72.6 Gy (patient 10) need more than 35
+    fractions even at 2.0 Gy, i.e. more than seven weeks; 70.2 Gy is 39 fractions of 1.8 Gy."""
+    once_daily = patients[~patients["hyperfractionated"]]
+    min_weeks = once_daily["dose_gy"] / 2.0 / 5
+    assert once_daily.loc[min_weeks > 7, "patient"].tolist() == [7, 10]

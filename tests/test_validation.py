@@ -62,33 +62,29 @@ def test_unknown_status(data_copy):
     assert "'AWOD', 'DOD'" in text and "'DEAD'" in text
 
 
-def test_negative_months(data_copy):
-    edit_csv(data_copy / "patients.csv", ",9,false,9,DOD", ",9,false,-9,DOD")
-    # Cross-field rules run only on a file that passes its schema, so one problem is reported.
+# One broken cell each: (what is replaced, by what, the patient named, the column named, the phrase expected).
+# Cross-field rules run only on a file that passes its schema, so each case reports exactly one problem.
+SINGLE_CELL_CASES = {
+    "negative months": (",9,false,9,DOD", ",9,false,-9,DOD", "patient 2", "os_months", ">= 0, found '-9'"),
+    "local control longer than survival": (",21,true,30,DOD", ",31,true,30,DOD", "patient 5", "lc_months",
+                                           "cannot last longer than survival"),
+    "local failure at time 0": (",21,true,30,DOD", ",0,true,30,DOD", "patient 5", "lc_months", "positive time"),
+    "alive without disease but failed locally": (",72,false,72,AWOD", ",72,true,72,AWOD", "patient 1",
+                                                 "local_failure", "alive without disease"),
+    "wrong type": (ROW5, ROW5.replace(",66.0,", ",66 Gy,"), "patient 5", "dose_gy", "expected a number"),
+    "wrong boolean": (",21,true,30,DOD", ",21,LF,30,DOD", "patient 5", "local_failure", "true or false"),
+    "grade outside 1 to 3": (ROW5, ROW5.replace(",T2,2,", ",T2,4,"), "patient 5", "grade", "one of 1, 2, 3"),
+    "required cell empty": (ROW5, ROW5.replace(",66.0,", ",,"), "patient 5", "dose_gy", "the cell is empty"),
+}
+
+
+@pytest.mark.parametrize("old, new, key, column, phrase", SINGLE_CELL_CASES.values(), ids=SINGLE_CELL_CASES.keys())
+def test_a_broken_cell_is_named_with_its_patient_and_column(data_copy, old, new, key, column, phrase):
+    edit_csv(data_copy / "patients.csv", old, new)
     problem = only_problem(data_copy)
-    assert (problem.key, problem.column) == ("patient 2", "os_months")
-    assert ">= 0, found '-9'" in problem.message
-
-
-def test_local_control_longer_than_survival(data_copy):
-    edit_csv(data_copy / "patients.csv", ",21,true,30,DOD", ",31,true,30,DOD")
-    problem = only_problem(data_copy)
-    assert (problem.key, problem.column) == ("patient 5", "lc_months")
-    assert "cannot last longer than survival" in problem.message
-
-
-def test_local_failure_needs_positive_time(data_copy):
-    edit_csv(data_copy / "patients.csv", ",21,true,30,DOD", ",0,true,30,DOD")
-    problem = only_problem(data_copy)
-    assert (problem.key, problem.column) == ("patient 5", "lc_months")
-    assert "positive time" in problem.message
-
-
-def test_alive_without_disease_cannot_have_failed_locally(data_copy):
-    edit_csv(data_copy / "patients.csv", ",72,false,72,AWOD", ",72,true,72,AWOD")
-    problem = only_problem(data_copy)
-    assert (problem.key, problem.column) == ("patient 1", "local_failure")
-    assert "alive without disease" in problem.message
+    assert (problem.file, problem.key, problem.column) == ("patients.csv", key, column)
+    assert phrase in problem.message
+    assert f"{key}, column '{column}'" in str(problem)
 
 
 def test_duplicate_patient(data_copy):
@@ -96,31 +92,6 @@ def test_duplicate_patient(data_copy):
     problem = only_problem(data_copy)
     assert (problem.row, problem.column) == (6, "patient")
     assert "unique" in problem.message and "row 5" in problem.message
-
-
-def test_wrong_type(data_copy):
-    edit_csv(data_copy / "patients.csv", ",66.0,false,false,10,Leucopenia", ",66 Gy,false,false,10,Leucopenia")
-    problem = only_problem(data_copy)
-    assert (problem.key, problem.column) == ("patient 5", "dose_gy")
-    assert "expected a number" in problem.message and "'66 Gy'" in problem.message
-
-
-def test_wrong_boolean(data_copy):
-    edit_csv(data_copy / "patients.csv", ",21,true,30,DOD", ",21,LF,30,DOD")
-    problem = only_problem(data_copy)
-    assert problem.column == "local_failure" and "true or false" in problem.message
-
-
-def test_grade_outside_1_to_3(data_copy):
-    edit_csv(data_copy / "patients.csv", ROW5, ROW5.replace(",T2,2,", ",T2,4,"))
-    problem = only_problem(data_copy)
-    assert problem.column == "grade" and "one of 1, 2, 3" in problem.message
-
-
-def test_required_cell_empty(data_copy):
-    edit_csv(data_copy / "patients.csv", ROW5, ROW5.replace(",66.0,", ",,"))
-    problem = only_problem(data_copy)
-    assert problem.column == "dose_gy" and "empty" in problem.message
 
 
 def test_row_with_too_few_cells(data_copy):

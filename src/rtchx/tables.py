@@ -30,7 +30,7 @@ def patient_frame(patients: pd.DataFrame) -> pd.DataFrame:
         "Block": patients["cohort"].map(COHORT_LABELS),
         "Histology": patients["histology"].map(HISTOLOGY_NAMES),
         "Site": patients["site"].map(SITE_LABELS),
-        "Grade": "G" + patients["grade"].astype(str),
+        "Stage / grade": patients["t_stage"] + " G" + patients["grade"].astype(str),
         "Size": patients.apply(_size, axis=1),
         "Radiotherapy": patients.apply(_radiotherapy, axis=1),
         "Ifosfamide (g/m²)": patients["ifosfamide_total_g_m2"].map(lambda v: f"{v:g}"),
