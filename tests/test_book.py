@@ -7,6 +7,7 @@ that passes here does not depend on anything left over in the working tree.
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import os
 import shutil
@@ -19,9 +20,10 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
-from rtchx import data, survival
+from rtchx import data, results, survival
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -50,6 +52,18 @@ def can_cut_the_network() -> bool:
         return False
     probe = subprocess.run(["unshare", "--net", "sh", "-c", "ip link set lo up"], capture_output=True)
     return probe.returncode == 0
+
+
+def only_chapters(root: Path, *pages: str) -> Path:
+    """Cut the copy's table of contents down to ``pages`` (the first is the root), for quick builds.
+
+    The pages must only refer to each other; the references page is needed wherever {cite} is used.
+    """
+    toc = {"format": "jb-book", "root": pages[0]}
+    if pages[1:]:
+        toc["parts"] = [{"caption": "Test", "chapters": [{"file": p} for p in pages[1:]]}]
+    (root / "_toc.yml").write_text(yaml.safe_dump(toc))
+    return root
 
 
 def build(root: Path, *, offline: bool = False) -> subprocess.CompletedProcess:
@@ -104,9 +118,41 @@ def html_pages(html: Path) -> list[Path]:
 # --- the build ------------------------------------------------------------------------------------
 
 def test_build_writes_every_chapter(built_book):
-    _, html = built_book
-    for page in ["book/intro", "notebooks/01_cohort_at_a_glance", "notebooks/90_the_data", "book/references"]:
+    root, html = built_book
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    pages = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert len(pages) > 5
+    for page in pages:
         assert (html / f"{page}.html").is_file(), page
+
+
+#: Each chapter that rebuilds part of the paper, with the labels of its numbered figures and tables.
+NUMBERED = {
+    "notebooks/01_cohort_at_a_glance": ["fig-lc-glance"],
+    "notebooks/02_study_and_treatment": ["fig-schedule", "tbl-treatment-length"],
+    "notebooks/03_patients": ["tbl-table1", "tbl-followup"],
+    "notebooks/04_therapy": ["tbl-table2", "tbl-ifosfamide", "tbl-feasibility"],
+    "notebooks/05_every_patient": ["tbl-table3", "fig-swimmer"],
+    "notebooks/06_survival": ["fig-km", "tbl-product-limit", "fig-dfs"],
+    "notebooks/07_subgroups": ["tbl-subgroups"],
+    "notebooks/08_case_report": ["tbl-case", "fig-case"],
+}
+
+
+@pytest.mark.parametrize("page, labels", NUMBERED.items(), ids=list(NUMBERED))
+def test_chapter_has_its_numbered_figures_and_tables(built_book, page, labels):
+    _, html = built_book
+    soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+    for label in labels:
+        element = soup.find(id=label)
+        assert element is not None, f"{page}: no element with id {label}"
+        number = element.find(class_="caption-number")
+        kind = "Fig." if label.startswith("fig-") else "Table"
+        assert number is not None and re.fullmatch(rf"{kind} \d+\.\d+ ?", number.get_text()), (label, number)
+        if kind == "Fig.":
+            assert element.find("img") is not None, f"{label} has no image"
+        else:
+            assert element.name == "table" and len(element.find_all("tr")) > 1, f"{label} is not a table"
 
 
 def build_with_extra_cell(tmp_path: Path, notebook: str, source: str) -> str:
@@ -114,7 +160,7 @@ def build_with_extra_cell(tmp_path: Path, notebook: str, source: str) -> str:
 
     The build must fail; the output is returned so that the test can check it says why.
     """
-    root = clean_copy(tmp_path)
+    root = only_chapters(clean_copy(tmp_path), f"notebooks/{Path(notebook).stem}", "book/references")
     path = root / "notebooks" / notebook
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(source))
@@ -125,8 +171,7 @@ def build_with_extra_cell(tmp_path: Path, notebook: str, source: str) -> str:
 
 
 def test_a_failing_cell_fails_the_build(tmp_path):
-    output = build_with_extra_cell(tmp_path, "01_cohort_at_a_glance.ipynb",
-                                   "raise RuntimeError('deliberately broken cell')")
+    output = build_with_extra_cell(tmp_path, "90_the_data.ipynb", "raise RuntimeError('deliberately broken cell')")
     assert "deliberately broken cell" in output
 
 
@@ -138,9 +183,9 @@ def test_a_cell_writing_to_stderr_fails_the_build(tmp_path):
 
 
 def test_a_warning_fails_the_build(tmp_path):
-    root = clean_copy(tmp_path)
-    intro = root / "book" / "intro.md"
-    intro.write_text(intro.read_text() + "\nSee {doc}`no_such_chapter`.\n")
+    root = only_chapters(clean_copy(tmp_path), "notebooks/90_the_data", "book/references")
+    page = root / "book" / "references.md"
+    page.write_text(page.read_text() + "\nSee {doc}`no_such_chapter`.\n")
     result = build(root)
     assert result.returncode != 0
     assert "no_such_chapter" in result.stdout + result.stderr
@@ -148,8 +193,10 @@ def test_a_warning_fails_the_build(tmp_path):
 
 def test_a_change_to_the_data_reaches_the_rebuilt_book(tmp_path):
     """jupyter-cache keys on code cells only; the build must still pick up a change in data/."""
-    root = clean_copy(tmp_path)
-    assert build(root).returncode == 0
+    root = only_chapters(clean_copy(tmp_path), "notebooks/01_cohort_at_a_glance", "notebooks/90_the_data",
+                         "book/references")
+    first = build(root)
+    assert first.returncode == 0, first.stdout[-3000:]
     page = root / "_build" / "html" / "notebooks" / "01_cohort_at_a_glance.html"
     assert "70</span>% at five years" in page.read_text()
     # Count patient 5's local failure as censored: local control at 5 years becomes 7/8 = 88%.
@@ -300,6 +347,13 @@ def test_glued_numbers_equal_the_packages(visit, built_book):
     assert f"five-year local control would be {100 * 10 / 11 * 7 / 8 * 4 / 5:.0f}%" in text
     figure = page.query_selector("figure img")
     assert figure is not None and figure.bounding_box()["width"] > 400  # page width, not a thumbnail
+
+    headline = results.headline(patients)
+    survival_page, _, _ = visit("notebooks/06_survival.html")
+    survival_text = " ".join(survival_page.inner_text("main").split())
+    assert f"The median overall survival is {headline['os_median_months']:.0f} months" in survival_text
+    assert f"at five years {100 * headline['os_5y']:.0f}%" in survival_text
+    assert f"Its median is {headline['followup_median_months']:.0f} months" in survival_text
 
     intro, _, _ = visit("book/intro.html")
     assert f"{len(patients)} patients" in " ".join(intro.inner_text("main").split())

@@ -10,6 +10,7 @@ patient leaving the risk set at each, so S drops by 1/11 each time to 3/11.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -98,3 +99,94 @@ def test_product_limit_table_rejects_bad_input():
 def test_unknown_endpoint_is_an_error(patients):
     with pytest.raises(ValueError, match="unknown endpoint"):
         survival.endpoint(patients, "disease_free_survival")
+
+
+# --- intervals against a second implementation (scipy) --------------------------------------------
+
+def scipy_band(patients, name):
+    from scipy.stats import CensoredData, ecdf
+
+    durations, events = survival.endpoint(patients, name)
+    sample = CensoredData(uncensored=durations[events].to_numpy(), right=durations[~events].to_numpy())
+    with warnings.catch_warnings():  # scipy notes the log-log band is undefined where S = 1, as it is
+        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
+        return ecdf(sample).sf.confidence_interval(confidence_level=0.95, method="log-log")
+
+
+@pytest.mark.parametrize("name", ["overall_survival", "local_control"])
+@pytest.mark.parametrize("months", [6, 13, 24, 30, 60])
+def test_confidence_band_agrees_with_scipy(patients, name, months):
+    band = scipy_band(patients, name)
+    fit = survival.kaplan_meier(patients, name)
+    low, high = survival.confidence_at(fit, months)
+    expected = (float(band.low.evaluate(months)), float(band.high.evaluate(months)))
+    assert (low, high) == pytest.approx(expected, abs=1e-6)
+
+
+def test_median_interval_by_hand_and_by_scipy(patients, os_fit):
+    # The interval's limits are where the band's edges first reach 50%: read them off scipy's band too.
+    median, low, high = survival.median_with_ci(os_fit)
+    band = scipy_band(patients, "overall_survival")
+    times = np.sort(patients["os_months"].unique())
+    assert median == 13
+    assert low == times[np.argmax(band.low.evaluate(times) <= 0.5)] == 4
+    assert not (band.high.evaluate(times) <= 0.5).any() and math.isinf(high)
+
+
+def test_reverse_km_median_follow_up_by_hand(patients):
+    # Roles swapped: being seen alive is the 'event' (72, 106, 124); every death is censored first.
+    # At 72 three remain (S = 2/3), at 106 two (S = 1/3 <= 1/2): the median is 106 months.
+    fit = survival.reverse_km(patients)
+    assert survival.survival_at(fit, 72) == pytest.approx(2 / 3)
+    assert fit.median_survival_time_ == 106
+
+
+def test_disease_free_bounds_by_hand(patients):
+    latest, earliest = survival.disease_free_bounds(patients)
+    # latest events: deaths at death, or at local failure when earlier (patients 5 and 7: 21 and 6)
+    assert sorted(latest.durations[latest.event_observed == 1]) == [1, 4, 5, 6, 9, 13, 21, 26]
+    assert latest.median_survival_time_ == 13
+    assert earliest.median_survival_time_ == 0
+    for fit in (latest, earliest):
+        assert survival.survival_at(fit, 60) == pytest.approx(3 / 11)
+
+
+def test_logrank_local_control_by_initial_size_by_hand(patients):
+    # Failures at 6 and 21 months, both in tumours > 10 cm. At 6: 4 of 8 at risk are > 10 cm,
+    # E = 4/8, V = 4*4*1*7 / (8^2 * 7). At 21: 2 of 5, E = 2/5, V = 2*3*1*4 / (5^2 * 4).
+    expected = 4 / 8 + 2 / 5
+    variance = 4 * 4 * 7 / (64 * 7) + 2 * 3 * 4 / (25 * 4)
+    groups = patients["diameter_initial_cm"].map(lambda d: "big" if d > 10 else "small")
+    test = survival.logrank(patients, "local_control", groups)
+    assert test["statistic"] == pytest.approx((2 - expected) ** 2 / variance)
+    assert test["groups"] == {"big": {"n": 6, "events": 2}, "small": {"n": 5, "events": 0}}
+
+
+def test_logrank_needs_two_groups(patients):
+    with pytest.raises(ValueError, match="two groups"):
+        survival.logrank(patients, "overall_survival", ["all"] * len(patients))
+
+
+def test_detectable_hazard_ratio_by_hand():
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
+    assert survival.detectable_hazard_ratio(8, 3 / 11) == pytest.approx(math.exp(z / math.sqrt(8 * 3 / 11 * 8 / 11)))
+    # and events_needed is its inverse
+    assert survival.events_needed(survival.detectable_hazard_ratio(8, 3 / 11), 3 / 11) == pytest.approx(8)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: survival.detectable_hazard_ratio(0, 0.5), lambda: survival.detectable_hazard_ratio(5, 1.0),
+    lambda: survival.detectable_hazard_ratio(5, 0.5, alpha=1.5), lambda: survival.events_needed(1, 0.5),
+    lambda: survival.events_needed(2, 0),
+])
+def test_bad_design_parameters_are_refused(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_subgroup_table_covers_every_grouping_for_both_endpoints(patients):
+    tests = survival.subgroup_tests(patients)
+    assert len(tests) == 2 * len(survival.GROUPINGS)
+    assert tests["p"].between(0, 1).all() and (tests["events"] <= 11).all()

@@ -240,10 +240,10 @@ def test_DISAGREEMENT_why_the_second_ifosfamide_cycle_was_withheld(patients):
 
 def test_DISAGREEMENT_case_report_row(patients):
     """Results and Figure 3: a woman treated with 60 Gy hyperfractionated, with hyperthermia,
-    "after partial resection" of a "pleomorphic high grade sarcoma", alive and disease-free "eight
-    years after therapy" (Results) or "Ten years after" (Figure 3 caption). The only row with 60 Gy,
-    HF + HT and AWOD is patient 3: in the block without resection, with a single size, histology
-    "Anaplastic S.", followed 124 months (10.3 years, which fits the caption, not the Results)."""
+    "after partial resection" of a "pleomorphic high grade sarcoma", imaged eight years after therapy
+    and free of disease "Ten years after" (Figure 3 caption). The only row with 60 Gy, HF + HT and
+    AWOD is patient 3: in the block without resection, with a single size and histology
+    "Anaplastic S."; followed 124 months (10.3 years), which fits both the imaging and the caption."""
     match = patients[(patients["dose_gy"] == 60) & patients["hyperfractionated"] & patients["hyperthermia"]]
     assert match["patient"].tolist() == [3]
     row = match.iloc[0]

@@ -1,12 +1,18 @@
-"""Command line: ``python -m rtchx validate`` checks the data, ``python -m rtchx rehash`` records new checksums."""
+"""Command line for the book's data and results.
+
+``python -m rtchx validate`` checks the data; ``python -m rtchx rehash`` records
+new checksums; ``python -m rtchx results --json`` prints the headline estimates.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from pathlib import Path
 
-from . import data
+from . import data, results
 from .schema import DataValidationError
 
 
@@ -17,9 +23,22 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("validate", help="validate every data file against datapackage.json")
     commands.add_parser("rehash", help="record the current sha256 of every data file in datapackage.json")
+    show = commands.add_parser("results", help="print the headline estimates")
+    show.add_argument("--json", action="store_true", help="as one flat JSON object (default: aligned text)")
     args = parser.parse_args(argv)
 
     data_dir = args.data_dir or data.find_data_dir()
+    if args.command == "results":
+        values = results.headline(data.with_derived_columns(data.load_patients(data_dir)))
+        if args.json:
+            # JSON has no infinity: a median that is not reached is null
+            print(json.dumps({k: (None if isinstance(v, float) and math.isinf(v) else v)
+                              for k, v in values.items()}, indent=2))
+        else:
+            width = max(map(len, values))
+            for key, value in values.items():
+                print(f"{key:<{width}}  {value:.4g}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+        return 0
     if args.command == "rehash":
         for path, digest in data.rehash(data_dir).items():
             print(f"{path}: sha256:{digest}")

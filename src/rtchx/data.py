@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import protocol
 from .schema import DataValidationError, Problem, read_table, sha256_of
 
 #: Environment variable that points rtchx at another ``data/`` folder (tests, experiments).
@@ -30,10 +31,9 @@ HISTOLOGY_NAMES = {
     "Rhabdomyos.": "Rhabdomyosarcoma",
 }
 
-#: The per-day ifosfamide doses of the two schedules (g/m2), given on 5 days in weeks 1 and 5.
-IFOSFAMIDE_DAILY_DOSES = (1.0, 1.5)
-IFOSFAMIDE_DAYS_PER_CYCLE = 5
-IFOSFAMIDE_CYCLES_PLANNED = 2
+IFOSFAMIDE_DAILY_DOSES = protocol.IFOSFAMIDE_DAILY_DOSES_G_M2
+IFOSFAMIDE_DAYS_PER_CYCLE = protocol.IFOSFAMIDE_DAYS_PER_CYCLE
+IFOSFAMIDE_CYCLES_PLANNED = len(protocol.IFOSFAMIDE_CYCLE_WEEKS)
 
 
 def find_data_dir(start: str | os.PathLike | None = None) -> Path:

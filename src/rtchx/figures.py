@@ -47,9 +47,135 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
     ax.set_ylim(0, 1.05)
     ax.set_xlim(0, xmax if xmax is not None else float(fit.durations.max()) * 1.03)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
-    ax.legend(loc="lower left", frameon=True)
+    ax.legend(loc="best", frameon=True)
     if at_risk_times is not None:
         ax.set_xticks(at_risk_times)
     add_at_risk_counts(fit, ax=ax, rows_to_show=["At risk"], xticks=at_risk_times)
+    fig.tight_layout()
+    return fig
+
+
+COHORT_COLOURS = {"primary": PALETTE[0], "after_r2_resection": PALETTE[1]}
+COHORT_NAMES = {"primary": "Primary radiochemotherapy", "after_r2_resection": "After R2 resection"}
+
+
+def schedule_figure(weeks: int = 7):
+    """Figure 1 as a week-by-week chart: daily radiotherapy, ifosfamide in weeks 1 and 5, hyperthermia twice weekly.
+
+    Weeks 6 and 7 are drawn lighter: they are given only when the total dose needs them.
+    """
+    from . import protocol
+
+    fig, ax = plt.subplots(figsize=(7.0, 3.0))
+    rows = {"Radiotherapy": 2, "Ifosfamide": 1, "Hyperthermia\n(2 patients)": 0}
+    for week in range(1, weeks + 1):
+        optional = week > protocol.WEEKS_PLANNED[0]
+        for day in range(protocol.FRACTIONS_PER_WEEK):
+            x = (week - 1) * 7 + day
+            ax.add_patch(plt.Rectangle((x, 2 - 0.3), 0.85, 0.6, color=PALETTE[0],
+                                       alpha=0.35 if optional else 0.9, lw=0))
+        if week in protocol.IFOSFAMIDE_CYCLE_WEEKS:
+            for day in range(protocol.IFOSFAMIDE_DAYS_PER_CYCLE):
+                ax.add_patch(plt.Rectangle(((week - 1) * 7 + day, 1 - 0.3), 0.85, 0.6, color=PALETTE[1], lw=0))
+        for day in (0, 3)[:protocol.HYPERTHERMIA_SESSIONS_PER_WEEK]:
+            ax.add_patch(plt.Rectangle(((week - 1) * 7 + day, 0 - 0.3), 0.85, 0.6, color=PALETTE[2],
+                                       alpha=0.35 if optional else 0.9, lw=0))
+    ax.set_xlim(-0.5, weeks * 7)
+    ax.set_ylim(-0.6, 2.6)
+    ax.set_yticks(list(rows.values()), list(rows))
+    ax.set_xticks([(w - 1) * 7 + 2.5 for w in range(1, weeks + 1)], [f"Week {w}" for w in range(1, weeks + 1)])
+    ax.set_xlabel("Treatment week (one box per treatment day, Monday to Friday)")
+    ax.grid(False)
+    low, high = protocol.DOSE_PER_FRACTION_GY
+    daily_low, daily_high = protocol.IFOSFAMIDE_DAILY_DOSES_G_M2
+    ax.set_title(f"{protocol.FRACTIONS_PER_WEEK} × {low}-{high} Gy a week; ifosfamide {daily_low:g} or "
+                 f"{daily_high:g} g/m² a day", fontsize=10, fontweight="normal")
+    fig.tight_layout()
+    return fig
+
+
+def km_panels(fits, *, ylabels, xmax: float, at_risk_times, titles):
+    """Several Kaplan-Meier curves, one panel each, stacked, each with its numbers at risk below."""
+    fig, axes = plt.subplots(len(fits), 1, figsize=(7.0, 3.9 * len(fits)))
+    for ax, fit, ylabel, title in zip(axes, fits, ylabels, titles):
+        km_plot(fit, ylabel=ylabel, xmax=xmax, at_risk_times=at_risk_times, ax=ax)
+        ax.set_title(title, loc="left")
+    fig.tight_layout(h_pad=3)
+    return fig
+
+
+def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, xmax: float):
+    """The range a curve can take given what the data fix, with the paper's reported points on top."""
+    fig, ax = plt.subplots()
+    t_late = latest.survival_function_.index.to_numpy()
+    s_late = latest.survival_function_.iloc[:, 0].to_numpy()
+    s_early = earliest.survival_function_at_times(t_late).to_numpy()
+    ax.fill_between(t_late, s_early, s_late, step="post", color=PALETTE[0], alpha=0.25,
+                    label="Every curve Table 3 allows lies in here")
+    latest.plot_survival_function(ax=ax, ci_show=False, color=PALETTE[0])
+    earliest.plot_survival_function(ax=ax, ci_show=False, color=PALETTE[0], linestyle="--")
+    ax.plot(list(reported), list(reported.values()), "D", color=PALETTE[3], ms=8,
+            label="Reported by the paper")
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
+    ax.set_xlabel("Months from the first day of treatment")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper right", frameon=True, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def swimmer_plot(patients):
+    """One bar per patient from the start of treatment to last follow-up or death, sorted by length.
+
+    Colour: the block of Table 3. Markers: local failure (×), death (●), alive at last follow-up (→).
+    """
+    order = patients.sort_values("os_months")
+    fig, ax = plt.subplots(figsize=(7.0, 4.6))
+    for y, (_, p) in enumerate(order.iterrows()):
+        ax.barh(y, p["os_months"], color=COHORT_COLOURS[p["cohort"]], height=0.6)
+        if p["local_failure"]:
+            ax.plot(p["lc_months"], y, "X", color="black", ms=9, mec="white")
+        if p["status"] == "DOD":
+            ax.plot(p["os_months"], y, "o", color="black", ms=7)
+        else:
+            ax.annotate("", xy=(p["os_months"] + 6, y), xytext=(p["os_months"], y),
+                        arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
+    ax.set_yticks(range(len(order)), [f"Patient {n}" for n in order["patient"]])
+    ax.set_xlabel("Months from the first day of treatment")
+    ax.set_xlim(0, float(order["os_months"].max()) + 12)
+    handles = [matplotlib.patches.Patch(color=c, label=COHORT_NAMES[k]) for k, c in COHORT_COLOURS.items()]
+    handles += [
+        matplotlib.lines.Line2D([], [], marker="X", color="black", ls="", ms=9, label="Local failure"),
+        matplotlib.lines.Line2D([], [], marker="o", color="black", ls="", ms=7, label="Died of disease"),
+        matplotlib.lines.Line2D([], [], marker=r"$\rightarrow$", color="black", ls="", ms=12,
+                                label="Alive without disease"),
+    ]
+    ax.legend(handles=handles, loc="lower right", frameon=True, fontsize=9)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def timeline(events: list[tuple[float, str]], *, xmax: float, title: str | None = None):
+    """A single patient's course: labelled marks on a line of months since the start of treatment."""
+    fig, ax = plt.subplots(figsize=(7.0, 2.6))
+    ax.axhline(0, color="grey", lw=2, zorder=0)
+    for i, (month, label) in enumerate(events):
+        height = 0.6 if i % 2 == 0 else -0.6
+        ax.plot(month, 0, "o", color=PALETTE[i % len(PALETTE)], ms=9)
+        ax.annotate(label, xy=(month, 0), xytext=(month, height), ha="center",
+                    va="bottom" if height > 0 else "top", fontsize=9,
+                    arrowprops={"arrowstyle": "-", "color": "grey"})
+    ax.set_ylim(-1.6, 1.6)
+    ax.set_xlim(-6, xmax)
+    ax.set_yticks([])
+    ax.set_xlabel("Months from the first day of treatment")
+    ax.grid(axis="y", visible=False)
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig

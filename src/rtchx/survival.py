@@ -99,3 +99,143 @@ def confidence_at(fit: KaplanMeierFitter, months: float) -> tuple[float, float]:
     band = fit.confidence_interval_survival_function_
     row = band[band.index <= months].iloc[-1]
     return float(row.iloc[0]), float(row.iloc[1])
+
+
+def median_with_ci(fit: KaplanMeierFitter) -> tuple[float, float, float]:
+    """(median, lower, upper): the median and the times where the 95% band's edges cross 50%.
+
+    This is the Brookmeyer-Crowley style interval read off the pointwise band;
+    an edge that never falls to 50% gives an infinite upper limit.
+    """
+    band = fit.confidence_interval_survival_function_
+    lower_edge, upper_edge = band.iloc[:, 0], band.iloc[:, 1]
+
+    def first_at_or_below_half(curve: pd.Series) -> float:
+        below = curve[curve <= 0.5]
+        return float(below.index[0]) if len(below) else float("inf")
+
+    return (float(fit.median_survival_time_), first_at_or_below_half(lower_edge),
+            first_at_or_below_half(upper_edge))
+
+
+def reverse_km(patients: pd.DataFrame) -> KaplanMeierFitter:
+    """Kaplan-Meier for follow-up: the 'event' is being seen alive last, death censors.
+
+    Its median is the median potential follow-up (Schemper and Smith 1996), the
+    usual way to report how long a cohort was followed: it is not shortened by
+    patients who died early, as the plain median of all survival times is.
+    """
+    alive = patients["status"] != "DOD"
+    return KaplanMeierFitter(label="Follow-up (reverse Kaplan-Meier)").fit(
+        patients["os_months"].astype(float), alive)
+
+
+def disease_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
+    """The two extreme disease-free survival curves that Table 3 allows.
+
+    Table 3 gives no dates of recurrence or metastasis, only local failures,
+    deaths and that the survivors are disease-free. A patient who died of the
+    disease had an event at some time after the start and no later than death
+    (or than local failure, if earlier). The *latest* curve puts every event as
+    late as that; the *earliest* puts every such event right at the start. Any
+    true disease-free (or metastasis-free) curve lies between the two.
+    """
+    died = patients["status"] == "DOD"
+    latest_time = patients["os_months"].where(~patients["local_failure"], patients["lc_months"])
+    latest = KaplanMeierFitter(label="Latest possible events").fit(latest_time.astype(float), died)
+    earliest_time = latest_time.where(~died, 0.0)
+    earliest = KaplanMeierFitter(label="Earliest possible events").fit(earliest_time.astype(float), died)
+    return latest, earliest
+
+
+def logrank(patients: pd.DataFrame, name: str, groups: pd.Series) -> dict:
+    """Log-rank test of one endpoint across the groups in ``groups`` (aligned with ``patients``).
+
+    Returns the chi-square statistic, its degrees of freedom, the p-value, and
+    per group the number of patients, observed events and expected events.
+    """
+    from lifelines.statistics import multivariate_logrank_test
+
+    durations, events = endpoint(patients, name)
+    groups = pd.Series(groups, index=patients.index)
+    if groups.nunique() < 2:
+        raise ValueError("a log-rank test needs at least two groups")
+    result = multivariate_logrank_test(durations, groups, events)
+    per_group = {
+        str(g): {"n": int((groups == g).sum()), "events": int(events[groups == g].sum())}
+        for g in sorted(groups.unique(), key=str)
+    }
+    return {"statistic": float(result.test_statistic), "df": int(groups.nunique() - 1),
+            "p": float(result.p_value), "groups": per_group}
+
+
+def detectable_hazard_ratio(events: int, share: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Smallest hazard ratio a two-sided log-rank test detects with this power (Schoenfeld 1981).
+
+    With D events and a share p of patients in one group, the test statistic's
+    mean is log(HR) * sqrt(D p (1 - p)); setting it to z(1 - alpha/2) + z(power)
+    and solving gives HR = exp((z_a + z_b) / sqrt(D p (1 - p))).
+    """
+    from scipy.stats import norm
+
+    if events < 1:
+        raise ValueError("at least one event is needed")
+    if not 0 < share < 1:
+        raise ValueError("share must lie strictly between 0 and 1")
+    if not (0 < alpha < 1 and 0 < power < 1):
+        raise ValueError("alpha and power must lie strictly between 0 and 1")
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return float(np.exp(z / np.sqrt(events * share * (1 - share))))
+
+
+def events_needed(hazard_ratio: float, share: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Events a two-sided log-rank test needs to detect ``hazard_ratio`` (Schoenfeld 1981); the inverse of the above."""
+    from scipy.stats import norm
+
+    if hazard_ratio <= 0 or hazard_ratio == 1:
+        raise ValueError("the hazard ratio must be positive and not 1")
+    if not 0 < share < 1:
+        raise ValueError("share must lie strictly between 0 and 1")
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return float(z**2 / (share * (1 - share) * np.log(hazard_ratio) ** 2))
+
+
+#: Significance level and power used for the detectable hazard ratios of the subgroup tests.
+SUBGROUP_ALPHA, SUBGROUP_POWER = 0.05, 0.8
+
+#: The groupings the subgroup chapter compares: reader's name -> the group of each patient (two groups each).
+GROUPINGS = {
+    "Grade": lambda p: "G" + p["grade"].astype(str),
+    "Initial size": lambda p: p["diameter_initial_cm"].map(lambda d: ">10 cm" if d > 10 else "≤10 cm"),
+    "Size before radiotherapy": lambda p: p["diameter_before_rt_cm"].map(lambda d: ">10 cm" if d > 10 else "≤10 cm"),
+    "Site": lambda p: p["site"].map({"head_neck": "head and neck", "trunk": "trunk"}),
+    "Block of Table 3": lambda p: p["cohort"].map({"primary": "primary", "after_r2_resection": "after R2"}),
+}
+
+
+def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
+    """Log-rank tests of overall survival and local control for every grouping in GROUPINGS.
+
+    One row per (endpoint, grouping): the groups with their sizes and events,
+    the chi-square statistic, the p-value, and the smallest hazard ratio the
+    test could detect with 80% power given the events and the group split.
+    """
+    rows = []
+    for name in ("overall_survival", "local_control"):
+        for label, group_of in GROUPINGS.items():
+            test = logrank(patients, name, group_of(patients))
+            sizes = [g["n"] for g in test["groups"].values()]
+            events = sum(g["events"] for g in test["groups"].values())
+            share = min(sizes) / sum(sizes)
+            rows.append({
+                "endpoint": endpoint_label(name),
+                "grouping": label,
+                "groups": "; ".join(f"{g}: {v['n']} ({v['events']} event{'' if v['events'] == 1 else 's'})" for g, v in test["groups"].items()),
+                "events": events,
+                "chi2": test["statistic"],
+                "p": test["p"],
+                "share": share,
+                "detectable_hr": (detectable_hazard_ratio(events, share, SUBGROUP_ALPHA, SUBGROUP_POWER)
+                                  if events else float("inf")),
+            })
+    return pd.DataFrame(rows)

@@ -93,3 +93,157 @@ def schema_table(package: dict, resource_name: str) -> pd.DataFrame:
         }
         for field in resource["schema"]["fields"]
     ])
+
+
+# --- reported beside recomputed -----------------------------------------------------------------
+
+AGREES = {True: "✓ agrees", False: "✗ differs", None: "– not in Table 3"}
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    """A number as a reader expects it: integers plain, other values to one decimal."""
+    if value is None or pd.isna(value):
+        return "–"
+    if unit == "%":
+        return f"{value:.1f}%".replace(".0%", "%")
+    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    if unit == "months" and value == 1:
+        unit = "month"
+    return text if unit == "patients" else f"{text} {unit}"
+
+
+def reported_vs_recomputed(compared: pd.DataFrame, location: str | None = None) -> pd.DataFrame:
+    """One row per reported quantity: the printed value beside the recomputed one.
+
+    ``compared`` is ``rtchx.quantities.compare_claims(...)``, optionally narrowed
+    to one ``location`` (e.g. "Table 1"). A count and its percentage ("6 54%")
+    share a row, as in the paper.
+    """
+    rows = []
+    subset = compared if location is None else compared[compared["location"] == location]
+    for quantity, group in subset.groupby("quantity", sort=False):
+        count = group[group["unit"] != "%"]
+        percent = group[group["unit"] == "%"]
+        def joined(column: str) -> str:
+            parts = [_fmt(getattr(r, column), r.unit) for r in count.itertuples()]
+            percents = [_fmt(getattr(r, column), "%") for r in percent.itertuples()]
+            return " ".join(parts + [f"({p})" if parts else p for p in percents])
+
+        reported, recomputed = joined("reported"), joined("recomputed")
+        verdicts = [v for v in group["agrees"] if v is not None]
+        agrees = None if not verdicts else all(verdicts)
+        rows.append({"Quantity": quantity, "Reported": reported,
+                     "From the patient data": recomputed if agrees is not None else "–",
+                     "": AGREES[agrees]})
+    return pd.DataFrame(rows)
+
+
+class BookTable:
+    """A table that shows as a styled HTML table in Jupyter and as a numbered MyST table in the book.
+
+    The book's HTML builder is told to prefer text/markdown (``nb_mime_priority_overrides``
+    in _config.yml), so the table gets a number, a caption and a label to cross-reference.
+    Rows whose ``""`` column starts with ✗ are set in bold in both renderings.
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str, label: str):
+        self.frame, self.caption, self.label = frame.reset_index(drop=True), caption, label
+
+    def _flagged(self) -> pd.Series:
+        marks = self.frame[""] if "" in self.frame else pd.Series("", index=self.frame.index)
+        return marks.astype(str).str.startswith("✗")
+
+    def _repr_html_(self) -> str:
+        flagged = self._flagged()
+        styler = self.frame.style.hide(axis="index").set_caption(f"{self.caption}").apply(
+            lambda row: ["font-weight: bold" if flagged[row.name] else ""] * len(row), axis=1)
+        return styler.to_html()
+
+    def _repr_markdown_(self) -> str:
+        def cell(value, bold: bool) -> str:
+            text = str(value).replace("|", "\\|").replace("\n", " ")
+            return f"**{text}**" if bold and text not in ("", "–") else text
+
+        flagged = self._flagged()
+        header = "| " + " | ".join(str(c) or " " for c in self.frame.columns) + " |"
+        rule = "|" + "|".join(":--" for _ in self.frame.columns) + "|"
+        body = ["| " + " | ".join(cell(v, flagged[i]) for v in row) + " |"
+                for i, row in enumerate(self.frame.itertuples(index=False))]
+        return "\n".join([f"```{{table}} {self.caption}", f":name: {self.label}", "", header, rule, *body, "```"])
+
+
+def treatment_length(patients: pd.DataFrame) -> pd.DataFrame:
+    """For each once-daily course: the fewest weeks its total dose needs at 2.0 Gy a day, against 5-7 weeks."""
+    from . import protocol
+
+    longest = max(protocol.WEEKS_PLANNED)
+    once_daily = patients[~patients["hyperfractionated"]]
+    weeks = once_daily["dose_gy"].map(protocol.minimum_weeks)
+    return pd.DataFrame({
+        "Patient": once_daily["patient"],
+        "Dose (Gy)": once_daily["dose_gy"].map(lambda d: f"{d:.1f}"),
+        "Fewest weeks at 2.0 Gy a day": weeks.map(lambda w: f"{w:g}"),
+        "": weeks.map(lambda w: f"✗ beyond {longest} weeks" if w > longest else "✓ within the stated weeks"),
+    }).reset_index(drop=True)
+
+
+def follow_up_definitions(patients: pd.DataFrame) -> pd.DataFrame:
+    """Median follow-up by the three definitions in common use, from the survival times of Table 3."""
+    from . import survival
+
+    alive = patients["status"] == "AWOD"
+    return pd.DataFrame([
+        {"Definition": "Median of every patient's time (deaths included)",
+         "Months": float(patients["os_months"].median())},
+        {"Definition": "Median among patients alive at the last visit",
+         "Months": float(patients.loc[alive, "os_months"].median())},
+        {"Definition": "Reverse Kaplan-Meier median (potential follow-up)",
+         "Months": float(survival.reverse_km(patients).median_survival_time_)},
+    ])
+
+
+def ifosfamide_table(patients: pd.DataFrame) -> pd.DataFrame:
+    """Per patient: total ifosfamide given, cycles that explains, intended dose, and Table 3's toxicity."""
+    return pd.DataFrame({
+        "Patient": patients["patient"],
+        "Total given (g/m²)": patients["ifosfamide_total_g_m2"].map("{:g}".format),
+        "Cycles given": patients["ifosfamide_cycles_given"],
+        "Intended (g/m²)": patients["intended_ifosfamide_g_m2"].map("{:g}".format),
+        "Toxicity ≥ grade III": patients["toxicity"].replace("", "–"),
+        "": patients["regimen_complete"].map({True: "complete", False: "✗ second cycle withheld"}),
+    }).reset_index(drop=True)
+
+
+def months_text(value: float) -> str:
+    """A time for prose: '13 months', or 'not reached' for a median or limit the curve never reaches."""
+    import math
+
+    return "not reached" if math.isinf(value) else f"{value:.0f} months"
+
+
+def case_report_comparison(row: pd.Series, claims: pd.DataFrame) -> pd.DataFrame:
+    """What the case report (Results, Figure 3 caption) says beside what its row of Table 3 says."""
+    reported = claims.set_index("id")["reported"]
+    years = row["os_months"] / 12
+    items = [
+        ("Dose", f"{reported['r_case_dose']:g} Gy", f"{row['dose_gy']:g} Gy",
+         reported["r_case_dose"] == row["dose_gy"]),
+        ("Fractionation", "twice daily", "HF" if row["hyperfractionated"] else "once daily",
+         bool(row["hyperfractionated"])),
+        ("Hyperthermia", "planned twice weekly, stopped after the first session", "HT",
+         bool(row["hyperthermia"])),
+        ("Status at analysis", "alive without recurrence", row["status"], row["status"] == "AWOD"),
+        ("Free of disease after", f"{reported['f3_case_years']:g} years (Figure 3 caption)",
+         f"{row['os_months']:g} months ({years:.1f} years) of follow-up", years >= reported["f3_case_years"]),
+        ("Site", "retroperitoneal, pelvic", SITE_LABELS[row["site"]], row["site"] == "trunk"),
+        ("Surgery before radiotherapy", "partial resection", f"block '{COHORT_LABELS[row['cohort']]}', single size",
+         row["cohort"] == "after_r2_resection"),
+        ("Histology", "pleomorphic high-grade sarcoma", HISTOLOGY_NAMES[row["histology"]],
+         "pleomorphic" in HISTOLOGY_NAMES[row["histology"]].lower()),
+        ("Age and sex", f"{reported['r_case_age']:g}-year-old woman", "not in Table 3", None),
+    ]
+    return pd.DataFrame([
+        {"Item": item, "Case report": said, f"Table 3, patient {row['patient']}": table, "": AGREES[agrees]
+         .replace("not in Table 3", "not checkable")}
+        for item, said, table, agrees in items
+    ])

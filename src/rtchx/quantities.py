@@ -1,0 +1,122 @@
+"""Named quantities computed from the patient table, one per kind of number the paper reports.
+
+``data/claims.csv`` names one of these keys for each reported number. A key
+maps either to a function of the patient table (with derived columns) or to
+``NotComputable``, which says why Table 3 cannot give that number. Percentages
+are not separate keys: a claim in % divides the count by its denominator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from . import survival
+
+
+@dataclass(frozen=True)
+class NotComputable:
+    """A quantity the published patient data do not contain, and why."""
+
+    reason: str
+
+
+def _count(condition: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], int]:
+    return lambda p: int(condition(p).sum())
+
+
+def _km_at(name: str, months: float) -> Callable[[pd.DataFrame], float]:
+    return lambda p: 100 * survival.survival_at(survival.kaplan_meier(p, name), months)
+
+
+QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
+    "count_t1": _count(lambda p: p["t_stage"] == "T1"),
+    "count_t2": _count(lambda p: p["t_stage"] == "T2"),
+    "count_size_5to10_initial": _count(lambda p: p["size_class_initial"] == "5-10 cm"),
+    "count_size_gt10_initial": _count(lambda p: p["size_class_initial"] == ">10 cm"),
+    "count_size_gt10_before_rt": _count(lambda p: p["size_class_before_rt"] == ">10 cm"),
+    "count_grade1": _count(lambda p: p["grade"] == 1),
+    "count_grade2": _count(lambda p: p["grade"] == 2),
+    "count_grade3": _count(lambda p: p["grade"] == 3),
+    "count_site_head_neck": _count(lambda p: p["site"] == "head_neck"),
+    "count_site_trunk": _count(lambda p: p["site"] == "trunk"),
+    "count_intended_ifo_10": _count(lambda p: p["intended_ifosfamide_g_m2"] == 10),
+    "count_intended_ifo_15": _count(lambda p: p["intended_ifosfamide_g_m2"] == 15),
+    "count_hyperthermia": _count(lambda p: p["hyperthermia"]),
+    "count_regimen_complete": _count(lambda p: p["regimen_complete"]),
+    "count_rt_as_planned": _count(lambda p: ~p["toxicity"].isin(["Death during therapy", "Interruption (abscess)"])),
+    "count_severe_skin": _count(lambda p: p["toxicity"].str.startswith("Skin toxicity")),
+    "count_local_failures": _count(lambda p: p["local_failure"]),
+    "count_alive_disease_free": _count(lambda p: p["status"] == "AWOD"),
+    "dose_median": lambda p: float(p["dose_gy"].median()),
+    "dose_min": lambda p: float(p["dose_gy"].min()),
+    "dose_max": lambda p: float(p["dose_gy"].max()),
+    "followup_median_reverse_km": lambda p: float(survival.reverse_km(p).median_survival_time_),
+    "followup_min": lambda p: float(p["os_months"].min()),
+    "followup_max": lambda p: float(p["os_months"].max()),
+    "followup_median_alive": lambda p: float(p.loc[p["status"] == "AWOD", "os_months"].median()),
+    "lc_2y": _km_at("local_control", 24),
+    "lc_5y": _km_at("local_control", 60),
+    "lc_at_risk_24": lambda p: survival.at_risk(p, "local_control", 24),
+    "lc_restricted_mean": lambda p: survival.restricted_mean(survival.kaplan_meier(p, "local_control")),
+    "os_median": lambda p: float(survival.kaplan_meier(p, "overall_survival").median_survival_time_),
+    "os_5y": _km_at("overall_survival", 60),
+    "case_dose": lambda p: float(case_report_patient(p)["dose_gy"]),
+    "case_followup_years": lambda p: float(case_report_patient(p)["os_months"]) / 12,
+    "case_imaging": NotComputable("Table 3 gives no imaging dates (only that follow-up lasted longer)."),
+    "age": NotComputable("Table 3 does not give ages."),
+    "sex": NotComputable("Table 3 does not give sex."),
+    "technique": NotComputable("Table 3 does not say which patients had IMRT."),
+    "dfs": NotComputable("Table 3 gives no dates of recurrence or metastasis; only bounds can be computed."),
+    "mfs": NotComputable("Table 3 gives no dates of metastasis; only bounds can be computed."),
+    "cause_of_death": NotComputable("Table 3 gives no cause of death beyond 'dead of disease'."),
+}
+
+
+def case_report_patient(patients: pd.DataFrame) -> pd.Series:
+    """The row of Table 3 that the case report (Results, Figure 3) describes.
+
+    The case had 60 Gy twice daily (hyperfractionated) with regional hyperthermia
+    and was alive without disease at the time of analysis; exactly one row fits.
+    An error, not a guess, if none or several do.
+    """
+    match = patients[(patients["dose_gy"] == 60) & patients["hyperfractionated"]
+                     & patients["hyperthermia"] & (patients["status"] == "AWOD")]
+    if len(match) != 1:
+        raise ValueError(f"{len(match)} rows fit the case report (60 Gy, HF + HT, alive); expected exactly one")
+    return match.iloc[0]
+
+
+def compute(key: str, patients: pd.DataFrame) -> float | NotComputable:
+    """The value of one quantity for this patient table (with derived columns)."""
+    if key not in QUANTITIES:
+        raise KeyError(f"unknown quantity {key!r}; known: {', '.join(sorted(QUANTITIES))}")
+    quantity = QUANTITIES[key]
+    return quantity if isinstance(quantity, NotComputable) else quantity(patients)
+
+
+def compare_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
+    """Each claim beside the value recomputed from the patient data.
+
+    Adds ``recomputed`` (None where not computable), ``agrees`` (True, False or
+    None) and ``note``. A percentage agrees when the paper's figure is the
+    recomputed one rounded either to the nearest whole percent or down
+    (some tables truncate, e.g. 6/11 = 54.5% printed as 54%); a count or a
+    time agrees when equal to within 0.5 of the last printed digit.
+    """
+    rows = []
+    for claim in claims.itertuples(index=False):
+        value = compute(claim.check, patients)
+        if isinstance(value, NotComputable):
+            rows.append({"recomputed": None, "agrees": None, "note": value.reason})
+            continue
+        if claim.unit == "%" and pd.notna(claim.denominator):
+            value = 100 * value / int(claim.denominator)
+        if claim.unit == "%":
+            agrees = round(value) == claim.reported or int(value) == claim.reported
+        else:
+            agrees = abs(value - claim.reported) < 0.5
+        rows.append({"recomputed": float(value), "agrees": bool(agrees), "note": ""})
+    return pd.concat([claims.reset_index(drop=True), pd.DataFrame(rows)], axis=1)

@@ -1,0 +1,103 @@
+"""The headline estimates, the quantities behind each reported number, and the command line."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from rtchx import data, protocol, quantities, results, tables
+
+
+@pytest.fixture(scope="module")
+def compared(patients, repo):
+    return quantities.compare_claims(data.load_resource("claims", repo / "data"), patients).set_index("id")
+
+
+def test_headline_by_hand(patients):
+    h = results.headline(patients)
+    assert h["lc_2y"] == pytest.approx(0.7) and h["lc_5y"] == pytest.approx(0.7)
+    assert h["os_2y"] == pytest.approx(5 / 11) and h["os_5y"] == pytest.approx(3 / 11)
+    assert h["os_median_months"] == 13 and h["followup_median_months"] == 106
+    assert h["lc_restricted_mean_months"] == pytest.approx(6 + 15 * 7 / 8 + 103 * 0.7)
+    assert (h["local_failures"], h["deaths"], h["lc_at_risk_2y"]) == (2, 8, 4)
+    assert 0 < h["lc_5y_ci_low"] < h["lc_5y"] < h["lc_5y_ci_high"] < 1
+
+
+def test_cli_prints_the_headline_as_json(repo):
+    out = subprocess.run([sys.executable, "-m", "rtchx", "results", "--json"], cwd=repo / "notebooks",
+                         capture_output=True, text=True, check=True).stdout
+    printed = json.loads(out)
+    for key in ("lc_2y", "lc_5y", "lc_5y_ci_low", "lc_5y_ci_high", "lc_restricted_mean_months", "os_median_months",
+                "os_2y", "os_5y", "os_5y_ci_low", "os_5y_ci_high", "followup_median_months", "local_failures",
+                "deaths"):
+        assert key in printed, key
+    assert printed["os_5y"] == pytest.approx(3 / 11) and printed["os_median_ci_high"] is None  # not reached
+
+
+@pytest.mark.parametrize("claim, agrees", [
+    ("t1_grade3_n", True), ("t1_grade3_pct", True),            # 8 of 11, 72.7% printed as 73%
+    ("t1_size_5to10_n", False), ("t1_size_gt10_n", False),     # Table 3 gives 5 and 6, not 6 and 5
+    ("t2_ifo15_pct", True),                                    # 54.5% printed as 55%
+    ("r_regimen_complete_pct", True), ("r_lc_5y", True), ("a_lc_mean", True),
+    ("r_os_median", False), ("r_os_5y", False), ("t1_followup_median", False),
+    ("t1_age_median", None), ("r_dfs_5y", None), ("f3_case_years", True),
+])
+def test_claims_against_the_patient_data(compared, claim, agrees):
+    assert compared.loc[claim, "agrees"] == agrees
+
+
+def test_truncated_percentages_count_as_agreeing(patients):
+    # 6 of 11 is 54.5%: the paper prints 54 in one place and 55 in another; both are honest roundings.
+    claims = data.load_resource("claims")
+    row = claims[claims["id"] == "t2_ifo15_pct"].assign(reported=54.0)
+    assert quantities.compare_claims(row, patients)["agrees"].item() is True
+
+
+def test_every_claim_names_a_known_quantity(repo):
+    claims = data.load_resource("claims", repo / "data")
+    assert set(claims["check"]) <= set(quantities.QUANTITIES)
+
+
+def test_unknown_quantity_is_an_error(patients):
+    with pytest.raises(KeyError, match="unknown quantity"):
+        quantities.compute("no_such_thing", patients)
+
+
+def test_case_report_is_patient_3(patients):
+    assert quantities.case_report_patient(patients)["patient"] == 3
+    with pytest.raises(ValueError, match="0 rows fit"):
+        quantities.case_report_patient(patients[patients["patient"] != 3])
+
+
+@pytest.mark.parametrize("dose, hf, weeks", [(70.2, False, 7.2), (72.6, False, 7.4), (70.0, False, 7.0),
+                                             (50.0, False, 5.0), (60.0, True, None)])
+def test_minimum_weeks_by_hand(dose, hf, weeks):
+    # 70.2 Gy at 2.0 Gy needs 36 fractions (35 give only 70.0): 36 / 5 = 7.2 weeks
+    assert protocol.minimum_weeks(dose, hf) == weeks
+
+
+def test_table1_flags_the_size_rows(compared):
+    table = tables.reported_vs_recomputed(compared.reset_index(), "Table 1").set_index("Quantity")
+    assert table.loc["Initial size >10 cm", ""].startswith("✗")
+    assert table.loc["Grade 3", ""].startswith("✓")
+    assert table.loc["Median age", ""].startswith("–")
+    assert table.loc["Initial size >10 cm", "Reported"] == "5 (46%)"
+    assert table.loc["Initial size >10 cm", "From the patient data"] == "6 (54.5%)"
+
+
+def test_book_table_offers_a_numbered_myst_table_and_html():
+    frame = pd.DataFrame({"A": [1, 2], "": ["✓ agrees", "✗ differs"]})
+    table = tables.BookTable(frame, caption="Caption | with a bar", label="tbl-x")
+    markdown = table._repr_markdown_()
+    assert markdown.startswith("```{table} Caption | with a bar\n:name: tbl-x\n")
+    assert "| **2** | **✗ differs** |" in markdown and "| 1 | ✓ agrees |" in markdown
+    assert "<table" in table._repr_html_()
+
+
+def test_months_text():
+    assert tables.months_text(13.0) == "13 months" and tables.months_text(math.inf) == "not reached"
