@@ -128,7 +128,7 @@ def test_build_writes_every_chapter(built_book):
 
 #: Each chapter that rebuilds part of the paper, with the labels of its numbered figures and tables.
 NUMBERED = {
-    "notebooks/01_cohort_at_a_glance": ["fig-lc-glance"],
+    "notebooks/01_cohort_at_a_glance": ["tbl-glance", "fig-lc-glance"],
     "notebooks/02_study_and_treatment": ["fig-schedule", "tbl-treatment-length"],
     "notebooks/03_patients": ["tbl-table1", "tbl-followup"],
     "notebooks/04_therapy": ["tbl-table2", "tbl-ifosfamide", "tbl-feasibility"],
@@ -136,6 +136,7 @@ NUMBERED = {
     "notebooks/06_survival": ["fig-km", "tbl-product-limit", "fig-dfs"],
     "notebooks/07_subgroups": ["tbl-subgroups"],
     "notebooks/08_case_report": ["tbl-case", "fig-case"],
+    "notebooks/90_the_data": ["tbl-patients-schema", "tbl-historical"],
 }
 
 

@@ -1,4 +1,4 @@
-"""Tables for the book, as pandas Stylers with readable headings."""
+"""Tables for the book: reader-facing DataFrames, and ``BookTable`` to show them numbered and captioned."""
 
 from __future__ import annotations
 
@@ -40,26 +40,6 @@ def patient_frame(patients: pd.DataFrame) -> pd.DataFrame:
         "Survival (months)": patients["os_months"].map(lambda v: f"{v:g}"),
         "Status": patients["status"],
     })
-
-
-def patient_table(patients: pd.DataFrame, caption: str | None = None):
-    """Table 3 as a styled table: local failures and deaths picked out, no index column."""
-    frame = patient_frame(patients)
-
-    def highlight(row: pd.Series) -> list[str]:
-        styles = [""] * len(row)
-        if row["Local control (months)"].endswith("(LF)"):
-            styles[list(row.index).index("Local control (months)")] = "font-weight: bold"
-        return styles
-
-    wrap = ["Histology", "Toxicity ≥ grade III"]  # the long texts wrap; every other cell stays on one line
-    styler = (frame.style.hide(axis="index").apply(highlight, axis=1)
-              .set_table_styles([{"selector": "td, th", "props": "font-size: 0.85em; padding: 2px 6px;"},
-                                 {"selector": "caption", "props": "text-align: left; caption-side: top;"}])
-              .set_properties(subset=[c for c in frame.columns if c not in wrap], **{"white-space": "nowrap"}))
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler
 
 
 def _constraint_text(field: dict) -> str:
@@ -247,3 +227,17 @@ def case_report_comparison(row: pd.Series, claims: pd.DataFrame) -> pd.DataFrame
          .replace("not in Table 3", "not checkable")}
         for item, said, table, agrees in items
     ])
+
+
+def historical_table(historical: pd.DataFrame) -> pd.DataFrame:
+    """The comparator figures for reading: rate in percent, time point in months, blanks as dashes."""
+    return pd.DataFrame({
+        "Id": historical["id"],
+        "Study": historical["study"],
+        "Subgroup": historical["subgroup"],
+        "Endpoint": historical["endpoint"].str.replace("_", " "),
+        "Months": historical["timepoint_months"].map(lambda m: "–" if pd.isna(m) else f"{m:g}"),
+        "Rate": historical["rate"].map(lambda r: f"{100 * r:.0f}%"),
+        "Of": historical["denominator"].map(lambda n: "–" if pd.isna(n) else str(n)),
+        "Stated in": historical["stated_in"],
+    })
