@@ -151,6 +151,21 @@ def test_disease_free_bounds_by_hand(patients):
         assert survival.survival_at(fit, 60) == pytest.approx(3 / 11)
 
 
+def test_metastasis_free_upper_bound_is_overall_survival(patients, os_fit):
+    # a local failure is not a metastasis: the latest possible events are the deaths themselves
+    latest, _ = survival.event_free_bounds(patients, local_failure_is_event=False)
+    times = [1, 6, 13, 21, 30, 60, 124]
+    assert np.allclose(latest.survival_function_at_times(times), os_fit.survival_function_at_times(times))
+
+
+def test_cumulative_incidence_of_local_failure_by_hand(patients):
+    # Nobody is censored before the last event (26 months), so the Aalen-Johansen estimate is the plain
+    # share: 1/11 after the failure at 6 months, 2/11 after the one at 21.
+    assert survival.cumulative_incidence_of_local_failure(patients, 5) == pytest.approx(0)
+    assert survival.cumulative_incidence_of_local_failure(patients, 6) == pytest.approx(1 / 11)
+    assert survival.cumulative_incidence_of_local_failure(patients, 60) == pytest.approx(2 / 11)
+
+
 def test_logrank_local_control_by_initial_size_by_hand(patients):
     # Failures at 6 and 21 months, both in tumours > 10 cm. At 6: 4 of 8 at risk are > 10 cm,
     # E = 4/8, V = 4*4*1*7 / (8^2 * 7). At 21: 2 of 5, E = 2/5, V = 2*3*1*4 / (5^2 * 4).

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import matplotlib
-
 import matplotlib.pyplot as plt
+import matplotlib.transforms
 import seaborn as sns
 from lifelines import KaplanMeierFitter
-from lifelines.plotting import add_at_risk_counts
 
 #: seaborn's "colorblind" palette: distinguishable under the common colour-vision deficiencies.
 PALETTE = sns.color_palette("colorblind")
@@ -50,9 +49,22 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
     ax.legend(loc="best", frameon=True)
     if at_risk_times is not None:
         ax.set_xticks(at_risk_times)
-    add_at_risk_counts(fit, ax=ax, rows_to_show=["At risk"], xticks=at_risk_times)
+        add_at_risk_row(ax, fit, at_risk_times)
     fig.tight_layout()
     return fig
+
+
+def add_at_risk_row(ax, fit: KaplanMeierFitter, times) -> None:
+    """Write the number at risk under each tick: patients followed at least that long without an event before.
+
+    The same count as ``rtchx.survival.at_risk`` (time >= t), so the figure, the prose and
+    the product-limit table agree; lifelines' own row counts those at risk just after t.
+    """
+    durations = fit.durations
+    transform = matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes)
+    ax.text(-0.05, -0.30, "At risk", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+    for t in times:
+        ax.text(t, -0.30, str(int((durations >= t).sum())), transform=transform, ha="center", va="top", fontsize=9)
 
 
 COHORT_COLOURS = {"primary": PALETTE[0], "after_r2_resection": PALETTE[1]}

@@ -63,8 +63,13 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "lc_restricted_mean": lambda p: survival.restricted_mean(survival.kaplan_meier(p, "local_control")),
     "os_median": lambda p: float(survival.kaplan_meier(p, "overall_survival").median_survival_time_),
     "os_5y": _km_at("overall_survival", 60),
+    # Both bounds of the disease-free and metastasis-free curves meet after the last death, so the
+    # five-year values are fixed by Table 3 even though the curves are not (see survival.event_free_bounds).
+    "dfs_5y": lambda p: 100 * survival.survival_at(survival.event_free_bounds(p)[0], 60),
+    "mfs_5y": lambda p: 100 * survival.survival_at(survival.event_free_bounds(p, local_failure_is_event=False)[0], 60),
     "case_dose": lambda p: float(case_report_patient(p)["dose_gy"]),
     "case_followup_years": lambda p: float(case_report_patient(p)["os_months"]) / 12,
+    "rt_delay": NotComputable("Table 3 records the interruption (abscess) but not its length."),
     "case_imaging": NotComputable("Table 3 gives no imaging dates (only that follow-up lasted longer)."),
     "age": NotComputable("Table 3 does not give ages."),
     "sex": NotComputable("Table 3 does not give sex."),

@@ -130,22 +130,50 @@ def reverse_km(patients: pd.DataFrame) -> KaplanMeierFitter:
         patients["os_months"].astype(float), alive)
 
 
-def disease_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
-    """The two extreme disease-free survival curves that Table 3 allows.
+def event_free_bounds(patients: pd.DataFrame, *, local_failure_is_event: bool = True
+                      ) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
+    """The two extreme disease-free (or metastasis-free) survival curves that Table 3 allows.
 
     Table 3 gives no dates of recurrence or metastasis, only local failures,
-    deaths and that the survivors are disease-free. A patient who died of the
-    disease had an event at some time after the start and no later than death
-    (or than local failure, if earlier). The *latest* curve puts every event as
-    late as that; the *earliest* puts every such event right at the start. Any
-    true disease-free (or metastasis-free) curve lies between the two.
+    deaths, and that the survivors were alive without disease at their last
+    visit (taken here to mean they never had an event). A patient who died of
+    the disease had an event at some time after the start and no later than
+    death, or than the local failure if that counts as an event and came first
+    (``local_failure_is_event``: True for disease-free survival, False for
+    metastasis-free survival, where the upper bound is then overall survival).
+    The *latest* curve puts every event as late as that; the *earliest* puts
+    every such event right at the start. Any true curve lies between the two.
     """
     died = patients["status"] == "DOD"
-    latest_time = patients["os_months"].where(~patients["local_failure"], patients["lc_months"])
+    latest_time = patients["os_months"]
+    if local_failure_is_event:
+        latest_time = latest_time.where(~patients["local_failure"], patients["lc_months"])
     latest = KaplanMeierFitter(label="Latest possible events").fit(latest_time.astype(float), died)
     earliest_time = latest_time.where(~died, 0.0)
     earliest = KaplanMeierFitter(label="Earliest possible events").fit(earliest_time.astype(float), died)
     return latest, earliest
+
+
+def disease_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
+    """``event_free_bounds`` for disease-free survival (a local failure is an event)."""
+    return event_free_bounds(patients, local_failure_is_event=True)
+
+
+def cumulative_incidence_of_local_failure(patients: pd.DataFrame, months: float) -> float:
+    """Aalen-Johansen probability of local failure by ``months``, with death without it as a competing risk.
+
+    Unlike 1 - Kaplan-Meier, this does not pretend that patients who died could
+    still fail locally later; it is the share of patients whose tumour actually
+    recurred in the field by that time.
+    """
+    from lifelines import AalenJohansenFitter
+
+    died_first = (patients["status"] == "DOD") & ~patients["local_failure"]
+    kind = np.select([patients["local_failure"], died_first], [1, 2], default=0)
+    fit = AalenJohansenFitter(calculate_variance=False).fit(
+        patients["lc_months"].astype(float), kind, event_of_interest=1)
+    curve = fit.cumulative_density_
+    return float(curve[curve.index <= months].iloc[-1, 0])
 
 
 def logrank(patients: pd.DataFrame, name: str, groups: pd.Series) -> dict:

@@ -86,6 +86,8 @@ def _fmt(value: float | None, unit: str) -> str:
         return "–"
     if unit == "%":
         return f"{value:.1f}%".replace(".0%", "%")
+    if unit == "Gy":
+        return f"{value:.1f} Gy"
     text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
     if unit == "months" and value == 1:
         unit = "month"
@@ -152,18 +154,24 @@ class BookTable:
         return "\n".join([f"```{{table}} {self.caption}", f":name: {self.label}", "", header, rule, *body, "```"])
 
 
-def treatment_length(patients: pd.DataFrame) -> pd.DataFrame:
-    """For each once-daily course: the fewest weeks its total dose needs at 2.0 Gy a day, against 5-7 weeks."""
+def treatment_length(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.DataFrame:
+    """For each once-daily course: the fewest weeks its dose needs at 2.0 Gy a day, in whole fractions.
+
+    ``delay_weeks`` is added for the course interrupted by an abscess (the paper
+    reports its delay; Table 3 only marks the interruption).
+    """
     from . import protocol
 
     longest = max(protocol.WEEKS_PLANNED)
     once_daily = patients[~patients["hyperfractionated"]]
-    weeks = once_daily["dose_gy"].map(protocol.minimum_weeks)
+    interrupted = once_daily["toxicity"] == "Interruption (abscess)"
+    weeks = once_daily["dose_gy"].map(protocol.minimum_weeks) + interrupted * delay_weeks
+    verdict = weeks.map(lambda w: f"✗ beyond {longest} weeks" if w > longest else "✓ within the stated weeks")
     return pd.DataFrame({
         "Patient": once_daily["patient"],
         "Dose (Gy)": once_daily["dose_gy"].map(lambda d: f"{d:.1f}"),
-        "Fewest weeks at 2.0 Gy a day": weeks.map(lambda w: f"{w:g}"),
-        "": weeks.map(lambda w: f"✗ beyond {longest} weeks" if w > longest else "✓ within the stated weeks"),
+        "Fewest weeks": weeks.map(lambda w: f"{w:g}") + interrupted.map({True: " (with the delay)", False: ""}),
+        "": verdict,
     }).reset_index(drop=True)
 
 
@@ -241,3 +249,9 @@ def historical_table(historical: pd.DataFrame) -> pd.DataFrame:
         "Of": historical["denominator"].map(lambda n: "–" if pd.isna(n) else str(n)),
         "Stated in": historical["stated_in"],
     })
+
+
+def join_words(items) -> str:
+    """'a', 'a and b', 'a, b and c': a list for a sentence."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
