@@ -172,15 +172,17 @@ def swimmer_plot(patients):
 
 def timeline(events: list[tuple[float, str]], *, xmax: float, title: str | None = None):
     """A single patient's course: labelled marks on a line of months since the start of treatment."""
-    fig, ax = plt.subplots(figsize=(7.0, 2.6))
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
     ax.axhline(0, color="grey", lw=2, zorder=0)
+    heights = (0.5, -0.5, 1.2, -1.2)  # alternate sides and levels so that close events do not collide
     for i, (month, label) in enumerate(events):
-        height = 0.6 if i % 2 == 0 else -0.6
+        height = heights[i % len(heights)]
+        align = "left" if i == 0 else "right" if i == len(events) - 1 else "center"
         ax.plot(month, 0, "o", color=PALETTE[i % len(PALETTE)], ms=9)
-        ax.annotate(label, xy=(month, 0), xytext=(month, height), ha="center",
+        ax.annotate(label, xy=(month, 0), xytext=(month, height), ha=align,
                     va="bottom" if height > 0 else "top", fontsize=9,
                     arrowprops={"arrowstyle": "-", "color": "grey"})
-    ax.set_ylim(-1.6, 1.6)
+    ax.set_ylim(-2.6, 2.6)
     ax.set_xlim(-6, xmax)
     ax.set_yticks([])
     ax.set_xlabel("Months from the first day of treatment")
