@@ -136,6 +136,7 @@ NUMBERED = {
     "notebooks/06_survival": ["fig-km", "tbl-product-limit", "fig-dfs"],
     "notebooks/07_subgroups": ["tbl-subgroups"],
     "notebooks/08_case_report": ["tbl-case", "fig-case"],
+    "notebooks/09_audit": ["tbl-scorecard", "tbl-audit-results", "tbl-audit-table-1"],
     "notebooks/90_the_data": ["tbl-patients-schema", "tbl-historical"],
 }
 
@@ -357,6 +358,13 @@ def test_glued_numbers_equal_the_packages(visit, built_book):
     assert f"Its median is {headline['followup_median_months']:.0f} months" in survival_text
     # competing risks, by hand: no censoring before the last event, so 2 local failures of 11 patients
     assert f"recurred in the field by five years is {100 * 2 / 11:.0f}%" in survival_text
+
+    audit_page, _, _ = visit("notebooks/09_audit.html")
+    audit_text = " ".join(audit_page.inner_text("main").split())
+    from rtchx import audit as audit_module
+    score = audit_module.scorecard(audit_module.ledger(data.load_resource("claims", root / "data"), patients))
+    assert f"{score['discrepant']} do not" in audit_text
+    assert audit_page.query_selector(".status-discrepant") is not None  # the status colours reached the page
 
     intro, _, _ = visit("book/intro.html")
     assert f"{len(patients)} patients" in " ".join(intro.inner_text("main").split())

@@ -12,7 +12,7 @@ import math
 import sys
 from pathlib import Path
 
-from . import data, results
+from . import audit, data, results
 from .schema import DataValidationError
 
 
@@ -25,9 +25,29 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("rehash", help="record the current sha256 of every data file in datapackage.json")
     show = commands.add_parser("results", help="print the headline estimates")
     show.add_argument("--json", action="store_true", help="as one flat JSON object (default: aligned text)")
+    check = commands.add_parser("audit", help="print every reported number beside its recomputed value and status")
+    check.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
     args = parser.parse_args(argv)
 
     data_dir = args.data_dir or data.find_data_dir()
+    if args.command == "audit":
+        patients = data.with_derived_columns(data.load_patients(data_dir))
+        table = audit.ledger(data.load_resource("claims", data_dir), patients)
+        records = [
+            {"id": r.id, "location": r.location, "quantity": r.quantity, "reported": r.reported, "unit": r.unit,
+             "reproduced": None if r.reproduced is None or math.isnan(r.reproduced) else r.reproduced,
+             "status": r.status, "explanation": r.explanation, "chapter": r.chapter}
+            for r in table.itertuples(index=False)
+        ]
+        if args.json:
+            print(json.dumps(records, indent=2, ensure_ascii=False))
+        else:
+            for r in records:
+                shown = "-" if r["reproduced"] is None else f"{r['reproduced']:.4g}"
+                print(f"{audit.SYMBOLS[r['status']]} {r['id']:<28} reported {r['reported']:<6g} "
+                      f"recomputed {shown:<7} {r['status']}")
+            print(", ".join(f"{n} {s}" for s, n in audit.scorecard(table).items()))
+        return 0
     if args.command == "results":
         values = results.headline(data.with_derived_columns(data.load_patients(data_dir)))
         if args.json:

@@ -13,7 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import survival
+from . import protocol, survival
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,27 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "case_followup_years": lambda p: float(case_report_patient(p)["os_months"]) / 12,
     "rt_delay": NotComputable("Table 3 records the interruption (abscess) but not its length."),
     "case_imaging": NotComputable("Table 3 gives no imaging dates (only that follow-up lasted longer)."),
+    "count_all": lambda p: len(p),
+    "count_over_5cm": _count(lambda p: p["diameter_initial_cm"] > 5),
+    "count_hyperfractionated": _count(lambda p: p["hyperfractionated"]),
+    "residual_of_large_resected": lambda p: float(p.loc[(p["diameter_initial_cm"] > 10)
+                                                        & (p["diameter_before_rt_cm"] < p["diameter_initial_cm"]),
+                                                        "diameter_before_rt_cm"].iloc[0]),
+    "lf_time_first": lambda p: float(p.loc[p["local_failure"], "lc_months"].sort_values().iloc[0]),
+    "lf_time_second": lambda p: float(p.loc[p["local_failure"], "lc_months"].sort_values().iloc[1]),
+    "lf_dose_first": lambda p: float(p[p["local_failure"]].sort_values("lc_months")["dose_gy"].iloc[0]),
+    "lf_dose_second": lambda p: float(p[p["local_failure"]].sort_values("lc_months")["dose_gy"].iloc[1]),
+    "lc_last_failure": lambda p: float(p.loc[p["local_failure"], "lc_months"].max()),
+    "latest_death": lambda p: float(p.loc[p["status"] == "DOD", "os_months"].max()),
+    "count_alive_over_60_months": _count(lambda p: (p["status"] == "AWOD") & (p["os_months"] > 60)),
+    "died_in_therapy_size": lambda p: float(p.loc[p["toxicity"] == "Death during therapy", "diameter_initial_cm"].iloc[0]),
+    "count_lf_over_10cm": _count(lambda p: p["local_failure"] & (p["diameter_initial_cm"] > 10)),
+    "count_at_risk_24_under_10cm_initial": _count(lambda p: (p["lc_months"] >= 24) & (p["diameter_initial_cm"] < 10)),
+    "rt_weeks_min": lambda p: float(p.loc[~p["hyperfractionated"], "dose_gy"].map(protocol.minimum_weeks).min()),
+    "rt_weeks_max": lambda p: float(p.loc[~p["hyperfractionated"], "dose_gy"].map(protocol.minimum_weeks).max()),
+    "ht_sessions": NotComputable("Table 3 does not give the number of hyperthermia sessions."),
+    "skin_evaluable": NotComputable("Table 3 does not say whose skin toxicity could be evaluated."),
+    "early_deaths": NotComputable("The paper does not say what counts as an early death."),
     "age": NotComputable("Table 3 does not give ages."),
     "sex": NotComputable("Table 3 does not give sex."),
     "technique": NotComputable("Table 3 does not say which patients had IMRT."),

@@ -132,8 +132,11 @@ class BookTable:
         self.frame, self.caption, self.label = frame.reset_index(drop=True), caption, label
 
     def _flagged(self) -> pd.Series:
-        marks = self.frame[""] if "" in self.frame else pd.Series("", index=self.frame.index)
-        return marks.astype(str).str.startswith("✗")
+        """Rows to set in bold: a mark column ('' or 'Status') that says ✗ (differs) or ⊘ (impossible)."""
+        column = "" if "" in self.frame else "Status" if "Status" in self.frame else None
+        if column is None:
+            return pd.Series(False, index=self.frame.index)
+        return self.frame[column].astype(str).str.lstrip("[").str.startswith(("✗", "⊘"))
 
     def _repr_html_(self) -> str:
         flagged = self._flagged()
@@ -255,3 +258,23 @@ def join_words(items) -> str:
     """'a', 'a and b', 'a, b and c': a list for a sentence."""
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The audit ledger for reading: status as symbol and word (coloured in the book), values, explanation, chapter."""
+    from .audit import SYMBOLS
+
+    def status(s: str) -> str:
+        return f"[{SYMBOLS[s]} {s}]{{.status-{s.replace(' ', '-')}}}"
+
+    def value(v, unit: str) -> str:
+        return _fmt(v, unit) if v is not None and not pd.isna(v) else "–"
+
+    return pd.DataFrame({
+        "Status": ledger["status"].map(status),
+        "Quantity": ledger["quantity"],
+        "Reported": [value(r, u) for r, u in zip(ledger["reported"], ledger["unit"])],
+        "From Table 3": [value(v, u if u != "%" else "%") for v, u in zip(ledger["reproduced"], ledger["unit"])],
+        "Why": ledger["explanation"].replace("", "–"),
+        "Shown in": ledger["chapter"].map(lambda c: f"{{doc}}`{c}`"),
+    })
