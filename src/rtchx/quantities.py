@@ -66,7 +66,9 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     # Both bounds of the disease-free and metastasis-free curves meet after the last death, so the
     # five-year values are fixed by Table 3 even though the curves are not (see survival.event_free_bounds).
     "dfs_5y": lambda p: 100 * survival.survival_at(survival.event_free_bounds(p)[0], 60),
-    "mfs_5y": lambda p: 100 * survival.survival_at(survival.event_free_bounds(p, local_failure_is_event=False)[0], 60),
+    "mfs_5y": NotComputable("Depends on the definition: if every death counts as an event, Table 3 fixes it at the "
+                            "share alive without disease (below the reported value); if deaths without metastasis "
+                            "are censored, Table 3 cannot say."),
     "case_dose": lambda p: float(case_report_patient(p)["dose_gy"]),
     "case_followup_years": lambda p: float(case_report_patient(p)["os_months"]) / 12,
     "rt_delay": NotComputable("Table 3 records the interruption (abscess) but not its length."),
@@ -86,7 +88,11 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "count_alive_over_60_months": _count(lambda p: (p["status"] == "AWOD") & (p["os_months"] > 60)),
     "died_in_therapy_size": lambda p: float(p.loc[p["toxicity"] == "Death during therapy", "diameter_initial_cm"].iloc[0]),
     "count_lf_over_10cm": _count(lambda p: p["local_failure"] & (p["diameter_initial_cm"] > 10)),
-    "count_at_risk_24_under_10cm_initial": _count(lambda p: (p["lc_months"] >= 24) & (p["diameter_initial_cm"] < 10)),
+    "count_at_risk_24_under_10cm_before_rt": _count(lambda p: (p["lc_months"] >= 24) & (p["diameter_before_rt_cm"] < 10)),
+    "count_whole_fraction_doses": _count(lambda p: ~p["hyperfractionated"] & p["dose_gy"].map(protocol.whole_fractions)),
+    "count_one_cycle_with_leucopenia": _count(lambda p: ~p["regimen_complete"] & p["toxicity"].str.startswith("Leucopenia")),
+    "case_in_r2_block": lambda p: int(case_report_patient(p)["cohort"] == "after_r2_resection"),
+    "count_died_in_therapy": _count(lambda p: p["toxicity"] == "Death during therapy"),
     "rt_weeks_min": lambda p: float(p.loc[~p["hyperfractionated"], "dose_gy"].map(protocol.minimum_weeks).min()),
     "rt_weeks_max": lambda p: float(p.loc[~p["hyperfractionated"], "dose_gy"].map(protocol.minimum_weeks).max()),
     "ht_sessions": NotComputable("Table 3 does not give the number of hyperthermia sessions."),
