@@ -12,7 +12,7 @@ import math
 import sys
 from pathlib import Path
 
-from . import audit, data, results
+from . import audit, compare, data, results
 from .schema import DataValidationError
 
 
@@ -25,11 +25,31 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("rehash", help="record the current sha256 of every data file in datapackage.json")
     show = commands.add_parser("results", help="print the headline estimates")
     show.add_argument("--json", action="store_true", help="as one flat JSON object (default: aligned text)")
+    versus = commands.add_parser("compare", help="print every comparison with the historical local-control rates")
+    versus.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
+    versus.add_argument("--shape", choices=compare.SHAPES, default="exponential",
+                        help="reference hazard: constant throughout, or constant up to the time point then zero")
+    versus.add_argument("--alpha", type=float, default=0.05, help="for the O/E interval (default 0.05)")
     check = commands.add_parser("audit", help="print every reported number beside its recomputed value and status")
     check.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
     args = parser.parse_args(argv)
 
     data_dir = args.data_dir or data.find_data_dir()
+    if args.command == "compare":
+        patients = data.with_derived_columns(data.load_patients(data_dir))
+        try:
+            rows = compare.comparisons(patients, data.load_historical(data_dir), args.shape, args.alpha)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        else:
+            for r in rows:
+                print(f"{r['comparator']:<24} {r['size_basis']:<9} E = {r['expected_events']:6.2f}  "
+                      f"O/E = {r['o_over_e']:.2f} ({r['o_over_e_ci_low']:.2f}-{r['o_over_e_ci_high']:.2f})  "
+                      f"p exact = {r['p_exact']:.3f}")
+        return 0
     if args.command == "audit":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         table = audit.ledger(data.load_resource("claims", data_dir), patients)
