@@ -23,7 +23,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from rtchx import data, results, survival
+from rtchx import audit, data, results, survival
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -331,6 +331,12 @@ def test_every_figure_has_real_alt_text(site, visit):
             assert not alt.lower().endswith((".png", ".svg", ".jpg")) and "/" not in alt, (relative, alt)
 
 
+def read_page(visit, path: str):
+    """Open a page; return it and the text of its main column with whitespace collapsed."""
+    page, _, _ = visit(path)
+    return page, " ".join(page.inner_text("main").split())
+
+
 def test_glued_numbers_equal_the_packages(visit, built_book):
     root, _ = built_book
     patients = data.with_derived_columns(data.load_patients(root / "data"))
@@ -338,8 +344,7 @@ def test_glued_numbers_equal_the_packages(visit, built_book):
     lc_2y, lc_5y = (100 * survival.survival_at(lc, t) for t in (24, 60))
     low, high = (100 * v for v in survival.confidence_at(lc, 60))
 
-    page, _, _ = visit("notebooks/01_cohort_at_a_glance.html")
-    text = " ".join(page.inner_text("main").split())
+    page, text = read_page(visit, "notebooks/01_cohort_at_a_glance.html")
     assert f"The series has {len(patients)} patients" in text
     assert f"local control is {lc_2y:.0f}% at two years and {lc_5y:.0f}% at five years" in text
     assert f"its 95% interval runs from {low:.0f}% to {high:.0f}%" in text
@@ -351,23 +356,20 @@ def test_glued_numbers_equal_the_packages(visit, built_book):
     assert figure is not None and figure.bounding_box()["width"] > 400  # page width, not a thumbnail
 
     headline = results.headline(patients)
-    survival_page, _, _ = visit("notebooks/06_survival.html")
-    survival_text = " ".join(survival_page.inner_text("main").split())
+    _, survival_text = read_page(visit, "notebooks/06_survival.html")
     assert f"The median overall survival is {headline['os_median_months']:.0f} months" in survival_text
     assert f"at five years {100 * headline['os_5y']:.0f}%" in survival_text
     assert f"Its median is {headline['followup_median_months']:.0f} months" in survival_text
     # competing risks, by hand: no censoring before the last event, so 2 local failures of 11 patients
     assert f"recurred in the field by five years is {100 * 2 / 11:.0f}%" in survival_text
 
-    audit_page, _, _ = visit("notebooks/09_audit.html")
-    audit_text = " ".join(audit_page.inner_text("main").split())
-    from rtchx import audit as audit_module
-    score = audit_module.scorecard(audit_module.ledger(data.load_resource("claims", root / "data"), patients))
+    audit_page, audit_text = read_page(visit, "notebooks/09_audit.html")
+    score = audit.scorecard(audit.ledger(data.load_resource("claims", root / "data"), patients))
     assert f"{score['discrepant']} do not" in audit_text
     assert audit_page.query_selector(".status-discrepant") is not None  # the status colours reached the page
 
-    intro, _, _ = visit("book/intro.html")
-    assert f"{len(patients)} patients" in " ".join(intro.inner_text("main").split())
+    _, intro_text = read_page(visit, "book/intro.html")
+    assert f"{len(patients)} patients" in intro_text
 
     data_page, _, _ = visit("notebooks/90_the_data.html")
     data_text = data_page.inner_text("main")

@@ -130,25 +130,19 @@ def compute(key: str, patients: pd.DataFrame) -> float | NotComputable:
 
 
 def compare_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
-    """Each claim beside the value recomputed from the patient data.
+    """Each claim beside the value recomputed from the patient data, for the chapters' tables.
 
-    Adds ``recomputed`` (None where not computable), ``agrees`` (True, False or
-    None) and ``note``. A percentage agrees when the paper's figure is the
-    recomputed one rounded either to the nearest whole percent or down
-    (some tables truncate, e.g. 6/11 = 54.5% printed as 54%); a count or a
-    time agrees when equal to within 0.5 of the last printed digit.
+    A thin view of ``rtchx.audit.ledger`` (one classification for the whole
+    book): adds ``recomputed`` (None where not computable or impossible),
+    ``agrees`` (True when reproduced or equal after rounding, False when
+    discrepant or impossible, None when not computable) and ``note``.
     """
-    rows = []
-    for claim in claims.itertuples(index=False):
-        value = compute(claim.check, patients)
-        if isinstance(value, NotComputable):
-            rows.append({"recomputed": None, "agrees": None, "note": value.reason})
-            continue
-        if claim.unit == "%" and pd.notna(claim.denominator):
-            value = 100 * value / int(claim.denominator)
-        if claim.unit == "%":
-            agrees = round(value) == claim.reported or int(value) == claim.reported
-        else:
-            agrees = abs(value - claim.reported) < 0.5
-        rows.append({"recomputed": float(value), "agrees": bool(agrees), "note": ""})
-    return pd.concat([claims.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    from .audit import ledger
+
+    table = ledger(claims, patients)
+    agrees = {"reproduced": True, "rounding": True, "discrepant": False, "impossible": False,
+              "not computable": None}
+    return table.assign(recomputed=table["reproduced"].astype(object).where(table["reproduced"].notna(), None),
+                        agrees=table["status"].map(agrees).astype(object).where(
+                            table["status"] != "not computable", None),
+                        note=table["explanation"])
