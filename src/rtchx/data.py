@@ -31,9 +31,6 @@ HISTOLOGY_NAMES = {
     "Rhabdomyos.": "Rhabdomyosarcoma",
 }
 
-IFOSFAMIDE_DAILY_DOSES = protocol.IFOSFAMIDE_DAILY_DOSES_G_M2
-IFOSFAMIDE_DAYS_PER_CYCLE = protocol.IFOSFAMIDE_DAYS_PER_CYCLE
-IFOSFAMIDE_CYCLES_PLANNED = len(protocol.IFOSFAMIDE_CYCLE_WEEKS)
 
 
 def find_data_dir(start: str | os.PathLike | None = None) -> Path:
@@ -196,18 +193,19 @@ def infer_ifosfamide_schedule(total_g_m2: float) -> tuple[float, int]:
     15 = two of 1.5. The intended dose is the two-cycle total of that daily dose.
     A total no pair explains, or more than one does, is an error, not a guess.
     """
+    days, planned = protocol.IFOSFAMIDE_DAYS_PER_CYCLE, len(protocol.IFOSFAMIDE_CYCLE_WEEKS)
     matches = [
         (daily, cycles)
-        for daily in IFOSFAMIDE_DAILY_DOSES
-        for cycles in range(1, IFOSFAMIDE_CYCLES_PLANNED + 1)
-        if abs(daily * IFOSFAMIDE_DAYS_PER_CYCLE * cycles - total_g_m2) < 1e-9
+        for daily in protocol.IFOSFAMIDE_DAILY_DOSES_G_M2
+        for cycles in range(1, planned + 1)
+        if abs(daily * days * cycles - total_g_m2) < 1e-9
     ]
     if len(matches) != 1:
         raise ValueError(f"a total ifosfamide dose of {total_g_m2:g} g/m2 fits "
                          f"{'no' if not matches else 'more than one'} schedule of 1.0 or 1.5 g/m2 "
                          "on 5 days in one or two cycles")
     daily, cycles = matches[0]
-    return daily * IFOSFAMIDE_DAYS_PER_CYCLE * IFOSFAMIDE_CYCLES_PLANNED, cycles
+    return daily * days * planned, cycles
 
 
 def with_derived_columns(patients: pd.DataFrame) -> pd.DataFrame:
@@ -224,6 +222,6 @@ def with_derived_columns(patients: pd.DataFrame) -> pd.DataFrame:
     schedule = out["ifosfamide_total_g_m2"].map(infer_ifosfamide_schedule)
     out["intended_ifosfamide_g_m2"] = schedule.map(lambda s: s[0])
     out["ifosfamide_cycles_given"] = schedule.map(lambda s: s[1])
-    out["regimen_complete"] = out["ifosfamide_cycles_given"] == IFOSFAMIDE_CYCLES_PLANNED
+    out["regimen_complete"] = out["ifosfamide_cycles_given"] == len(protocol.IFOSFAMIDE_CYCLE_WEEKS)
     out["died"] = out["status"] == "DOD"
     return out

@@ -53,6 +53,7 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "dose_median": lambda p: float(p["dose_gy"].median()),
     "dose_min": lambda p: float(p["dose_gy"].min()),
     "dose_max": lambda p: float(p["dose_gy"].max()),
+    "followup_median_all": lambda p: float(p["os_months"].median()),
     "followup_median_reverse_km": lambda p: float(survival.reverse_km(p).median_survival_time_),
     "followup_min": lambda p: float(p["os_months"].min()),
     "followup_max": lambda p: float(p["os_months"].max()),

@@ -180,16 +180,15 @@ def treatment_length(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.Dat
 
 def follow_up_definitions(patients: pd.DataFrame) -> pd.DataFrame:
     """Median follow-up by the three definitions in common use, from the survival times of Table 3."""
-    from . import survival
+    from . import quantities
 
-    alive = patients["status"] == "AWOD"
     return pd.DataFrame([
-        {"Definition": "Median of every patient's time (deaths included)",
-         "Months": float(patients["os_months"].median())},
-        {"Definition": "Median among patients alive at the last visit",
-         "Months": float(patients.loc[alive, "os_months"].median())},
-        {"Definition": "Reverse Kaplan-Meier median (potential follow-up)",
-         "Months": float(survival.reverse_km(patients).median_survival_time_)},
+        {"Definition": definition, "Months": quantities.compute(key, patients)}
+        for definition, key in [
+            ("Median of every patient's time (deaths included)", "followup_median_all"),
+            ("Median among patients alive at the last visit", "followup_median_alive"),
+            ("Reverse Kaplan-Meier median (potential follow-up)", "followup_median_reverse_km"),
+        ]
     ])
 
 
