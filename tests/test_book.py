@@ -7,6 +7,7 @@ that passes here does not depend on anything left over in the working tree.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import http.server
 import os
@@ -23,7 +24,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from rtchx import audit, data, results, survival
+from rtchx import audit, compare, data, design, results, survival, widgets
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -137,7 +138,9 @@ NUMBERED = {
     "notebooks/07_subgroups": ["tbl-subgroups"],
     "notebooks/08_case_report": ["tbl-case", "fig-case"],
     "notebooks/09_audit": ["tbl-scorecard", "tbl-audit-results", "tbl-audit-table-1"],
-    "notebooks/90_the_data": ["tbl-patients-schema", "tbl-historical"],
+    "notebooks/10_historical_comparison": ["tbl-expected", "fig-reference", "tbl-sensitivity", "fig-forest"],
+    "notebooks/11_the_next_trial": ["tbl-designs", "fig-designs", "tbl-published-designs"],
+    "notebooks/90_the_data": ["tbl-patients-schema", "tbl-historical", "tbl-designs-schema"],
 }
 
 
@@ -241,6 +244,25 @@ def test_no_traceback_stderr_or_raw_figure_text(built_book):
         assert "Traceback" not in text, page
         assert "<Figure size" not in text, page
         assert 'class="output stderr"' not in text, page
+        assert "widget-state+json" not in text, page   # dropped by book/_ext/rtchx_book.py
+
+
+def test_explorers_show_their_static_view_in_the_book(built_book):
+    root, html = built_book
+    patients = data.with_derived_columns(data.load_patients(root / "data"))
+    primary = compare.compare_one(patients, data.load_historical(root / "data"), compare.PRIMARY["comparator"],
+                                  size_basis=compare.PRIMARY["size_basis"])
+    sizes = design.trial_sizes()
+    for page, must_show in {
+        "notebooks/10_historical_comparison": [f"{primary['expected_events']:.2f}", f"{primary['p_exact']:.3f}"],
+        "notebooks/11_the_next_trial": [str(r["patients"]) for r in sizes],
+    }.items():
+        soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        static = soup.find(class_="rtchx-static")
+        assert static is not None, page
+        text = " ".join(static.get_text(" ").split())
+        assert " ".join(widgets.LIVE_HINT.split()) in text
+        assert all(value in text for value in must_show), (page, must_show, text)
 
 
 # --- the HTML, in headless Chromium ---------------------------------------------------------------
@@ -370,6 +392,15 @@ def test_glued_numbers_equal_the_packages(visit, built_book):
 
     _, intro_text = read_page(visit, "book/intro.html")
     assert f"{len(patients)} patients" in intro_text
+
+    # the comparison chapter: E worked by hand in tests/test_compare.py (346 months at the 45% hazard,
+    # 41 at the 10% hazard), and the trial chapter's sizes from rtchx.design
+    _, compare_text = read_page(visit, "notebooks/10_historical_comparison.html")
+    e_by_hand = 346 * -math.log(0.45) / 60 + 41 * -math.log(0.10) / 60
+    assert f"= {e_by_hand:.2f} local failures expected, against 2 observed" in compare_text
+    _, trial_text = read_page(visit, "notebooks/11_the_next_trial.html")
+    two_arm = design.two_arm_logrank_design(0.45, 0.70, 60)
+    assert f"needs {two_arm['events']} local failures in all" in trial_text
 
     data_page, _, _ = visit("notebooks/90_the_data.html")
     data_text = data_page.inner_text("main")

@@ -10,7 +10,7 @@ import sys
 import pytest
 from scipy.stats import poisson
 
-from rtchx import compare, data
+from rtchx import compare, data, survival
 
 # Local-control follow-up (months) by size before radiotherapy, from Table 3:
 #   10 cm or less: patients 1, 3, 4, 8, 9, 10 -> 72 + 124 + 106 + 26 + 13 + 5 = 346 months
@@ -27,11 +27,11 @@ def test_cumulative_hazard_shapes_by_hand():
 
 def test_size_standardised_expectation_by_hand(patients, repo):
     expected = 346 * LAMBDA_45 + 41 * LAMBDA_10
-    got = compare.expected_local_failures(patients, rates_by_size={"5-10 cm": 0.45, ">10 cm": 0.10},
+    got = compare.expected_events(patients, rates_by_size={"5-10 cm": 0.45, ">10 cm": 0.10},
                                           size_basis="before_rt", timepoint=60)
     assert got == pytest.approx(expected)
     # plateau: follow-up beyond 60 months stops counting: 60 + 60 + 60 + 26 + 13 + 5 = 224 months
-    plateau = compare.expected_local_failures(patients, rates_by_size={"5-10 cm": 0.45, ">10 cm": 0.10},
+    plateau = compare.expected_events(patients, rates_by_size={"5-10 cm": 0.45, ">10 cm": 0.10},
                                               size_basis="before_rt", timepoint=60, shape="plateau")
     assert plateau == pytest.approx(224 * LAMBDA_45 + 41 * LAMBDA_10)
 
@@ -85,3 +85,79 @@ def test_cli_refuses_a_bad_alpha(repo):
     result = subprocess.run([sys.executable, "-m", "rtchx", "compare", "--alpha", "2"], cwd=repo,
                             capture_output=True, text=True)
     assert result.returncode == 2 and "alpha" in result.stderr
+
+
+def test_overall_survival_against_kepka_by_hand(patients, repo):
+    # 8 deaths; survival times sum to 72+9+124+106+30+1+10+26+13+5+4 = 400 months at Kepka's 35% at 5 years
+    row = compare.compare_one(patients, data.load_historical(repo / "data"), "kepka_os_all_source")
+    assert row["endpoint"] == "overall_survival" and row["observed_events"] == 8
+    assert row["expected_events"] == pytest.approx(400 * -math.log(0.35) / 60)
+    assert row["km_estimate"] == pytest.approx(3 / 11)   # three survivors, all followed past 5 years
+
+
+def test_size_mix_rate_by_hand(patients):
+    # before radiotherapy 6 patients are 10 cm or less (45%) and 5 are over (10%)
+    rates = {"5-10 cm": 0.45, ">10 cm": 0.10}
+    assert compare.size_mix_rate(patients, rates, "before_rt") == pytest.approx((6 * 0.45 + 5 * 0.10) / 11)
+    # initially only patients 1, 3, 4, 9, 10 are 10 cm or less
+    assert compare.size_mix_rate(patients, rates, "initial") == pytest.approx((5 * 0.45 + 6 * 0.10) / 11)
+
+
+def test_per_patient_contributions_add_up_to_e(patients):
+    parts = compare.expected_by_patient(patients, rates_by_size={"5-10 cm": 0.45, ">10 cm": 0.10},
+                                        size_basis="before_rt", timepoint=60)
+    assert list(parts["patient"]) == list(range(1, 12))
+    assert parts.loc[parts["patient"] == 3, "cumulative_hazard"].item() == pytest.approx(124 * LAMBDA_45)
+    assert parts["cumulative_hazard"].sum() == pytest.approx(346 * LAMBDA_45 + 41 * LAMBDA_10)
+
+
+def test_competing_risk_view(patients):
+    view = compare.competing_risk_view(patients, 60)
+    assert view["one_minus_km"] == pytest.approx(0.3)
+    # Aalen-Johansen by hand: failures at 6 months (8 at risk, all-cause survival just before = 8/11)
+    # and at 21 months (5 at risk, all-cause survival just before = 5/11): 8/11 * 1/8 + 5/11 * 1/5 = 2/11
+    assert view["cumulative_incidence"] == pytest.approx(2 / 11)
+
+
+def test_sensitivity_covers_every_variant_under_both_shapes(patients, repo):
+    rows = compare.sensitivity(patients, data.load_historical(repo / "data"))
+    assert len(rows) == 2 * len(compare.SENSITIVITY)
+    assert {(r["comparator"], r["size_basis"], r["shape"]) for r in rows} == {
+        (c, b, s) for c, b in compare.SENSITIVITY for s in compare.SHAPES}
+    assert compare.label(rows[0]) == "Kepka by size (as cited), size before RT"
+    # the plateau can only lower E
+    half = len(compare.SENSITIVITY)
+    assert all(p["expected_events"] <= e["expected_events"] for e, p in zip(rows[:half], rows[half:]))
+
+
+@pytest.mark.parametrize("comparator, basis, message", [
+    ("kepka_by_size_cited", "none", "needs a size basis"),
+    ("goffman_lc_3y", "initial", "one rate for everybody"),
+    ("kepka_share_g3", "none", "not a survival rate"),
+    ("nobody_2030", "none", "unknown comparator"),
+])
+def test_compare_one_refuses_what_it_cannot_do(patients, repo, comparator, basis, message):
+    with pytest.raises(ValueError, match=message):
+        compare.compare_one(patients, data.load_historical(repo / "data"), comparator, size_basis=basis)
+
+
+def test_one_sample_logrank_reproduces_a_published_worked_example(repo):
+    """OneArm2stage's documented example (man/LRT.Rd): O = 18, E = 16.3598, Z = -0.4055 (tests/fixtures/README.md)."""
+    import pandas as pd
+
+    trial = pd.read_csv(repo / "tests" / "fixtures" / "oneArm2stage_kj1_final.csv")
+    expected = sum(compare.cumulative_hazard(t, 0.62, 2) for t in trial["time"])
+    result = compare.one_sample_logrank(int(trial["status"].sum()), expected)
+    assert result["observed_events"] == 18
+    assert result["expected_events"] == pytest.approx(16.3598, abs=5e-5)
+    z = (expected - 18) / math.sqrt(expected)          # their sign: positive when fewer events than expected
+    assert z == pytest.approx(-0.4055, abs=5e-5)
+    assert result["p_normal"] == pytest.approx(math.erfc(0.4055 / math.sqrt(2)), abs=1e-4)   # two-sided
+
+
+def test_reference_inside_band_by_hand(patients):
+    fit = survival.kaplan_meier(patients, "local_control")
+    low = fit.confidence_interval_.iloc[-1, 0]   # the band's floor after the last failure (21 months)
+    # 0.45 ** (t / 60) stays above that floor while t <= 60 ln(low) / ln(0.45)
+    assert compare.reference_inside_band(fit, 0.45, 60) == math.floor(60 * math.log(low) / math.log(0.45))
+    assert compare.reference_inside_band(fit, 0.10, 60) == math.floor(60 * math.log(low) / math.log(0.10))

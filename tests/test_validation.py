@@ -161,3 +161,25 @@ def test_cli_validate_reports_problems(data_copy, capsys):
     edit_csv(data_copy / "patients.csv", ",21,true,30,DOD", ",21,true,30,DEAD")
     assert main(["--data-dir", str(data_copy), "validate"]) == 1
     assert "column 'status'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("old, new, column, phrase", [
+    ("0.45,0.7,0.05,0.8,,,16,25", "0.75,0.7,0.05,0.8,,,16,25", "p1", "must exceed"),
+    ("0.3,0.5,0.05,0.8,5,15,18,46", "0.3,0.5,0.05,0.8,,15,18,46", "r1", "needs r1"),
+    ("0.3,0.5,0.05,0.8,5,15,18,46", "0.3,0.5,0.05,0.8,5,50,18,46", "n1", "r1 < n1 < n"),
+    ("0.45,0.7,0.05,0.8,,,16,25", "0.45,0.7,0.05,0.8,3,10,16,25", "r1", "single-stage design has no r1"),
+    ("0.45,0.7,0.05,0.8,,,16,25", "0.45,0.7,0.05,1.0,,,16,25", "power", "strictly between 0 and 1"),
+])
+def test_published_design_rules(data_copy, old, new, column, phrase):
+    edit_csv(data_copy / "published_designs.csv", old, new)
+    problems, _ = problems_of(data_copy, "published_designs")
+    assert any(p.column == column and phrase in str(p) and "published_designs.csv" in str(p) for p in problems), \
+        [str(p) for p in problems]
+
+
+def test_an_unsupported_constraint_is_refused_not_ignored(data_copy):
+    package = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"][0]["schema"]["fields"][0]["constraints"]["multipleOf"] = 2
+    (data_copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(NotImplementedError, match="multipleOf"):
+        data.load_patients(data_copy)

@@ -1,7 +1,8 @@
 """Command line for the book's data and results.
 
 ``python -m rtchx validate`` checks the data; ``python -m rtchx rehash`` records
-new checksums; ``python -m rtchx results --json`` prints the headline estimates.
+new checksums; ``results``, ``compare``, ``design`` and ``audit`` print the
+headline estimates, the historical comparisons, the trial sizes and the audit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import sys
 from pathlib import Path
 
-from . import audit, compare, data, results
+from . import audit, compare, data, design, results
 from .schema import DataValidationError
 
 
@@ -30,10 +31,27 @@ def main(argv: list[str] | None = None) -> int:
     versus.add_argument("--shape", choices=compare.SHAPES, default="exponential",
                         help="reference hazard: constant throughout, or constant up to the time point then zero")
     versus.add_argument("--alpha", type=float, default=0.05, help="for the O/E interval (default 0.05)")
+    size = commands.add_parser("design", help="print how many patients each confirmatory-trial design needs")
+    size.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
+    size.add_argument("--p0", type=float, default=design.DEFAULTS["p0"], help="historical local control (0-1)")
+    size.add_argument("--p1", type=float, default=design.DEFAULTS["p1"], help="hoped-for local control (0-1)")
+    size.add_argument("--power", type=float, default=design.DEFAULTS["power"], help="power (0-1)")
     check = commands.add_parser("audit", help="print every reported number beside its recomputed value and status")
     check.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
     args = parser.parse_args(argv)
 
+    if args.command == "design":
+        try:
+            rows = design.trial_sizes(args.p0, args.p1, power=args.power)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        else:
+            for r in rows:
+                print(f"{r['design']:<40} {r['patients']:>4}  {r['rule']}")
+        return 0
     data_dir = args.data_dir or data.find_data_dir()
     if args.command == "compare":
         patients = data.with_derived_columns(data.load_patients(data_dir))
@@ -46,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(rows, indent=2))
         else:
             for r in rows:
-                print(f"{r['comparator']:<24} {r['size_basis']:<9} E = {r['expected_events']:6.2f}  "
+                print(f"{r['comparator']:<24} {r['endpoint']:<17} {r['size_basis']:<9} E = {r['expected_events']:6.2f}  "
                       f"O/E = {r['o_over_e']:.2f} ({r['o_over_e_ci_low']:.2f}-{r['o_over_e_ci_high']:.2f})  "
                       f"p exact = {r['p_exact']:.3f}")
         return 0

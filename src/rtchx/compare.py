@@ -84,10 +84,11 @@ def size_class_rates(rates: dict[str, float], diameter_cm: float) -> float:
     return rates["5-10 cm"]
 
 
-def expected_local_failures(patients: pd.DataFrame, *, rate: float | None = None,
-                            rates_by_size: dict[str, float] | None = None, size_basis: str = "none",
-                            timepoint: float, shape: str = "exponential") -> float:
-    """E: the reference cumulative hazard summed over patients at their local-control follow-up times.
+def expected_by_patient(patients: pd.DataFrame, *, rate: float | None = None,
+                        rates_by_size: dict[str, float] | None = None, size_basis: str = "none",
+                        timepoint: float, shape: str = "exponential", endpoint: str = "local_control"
+                        ) -> pd.DataFrame:
+    """Each patient's share of E: their reference rate, follow-up and reference cumulative hazard.
 
     Either one ``rate`` for everybody (``size_basis='none'``) or ``rates_by_size``
     applied to each patient's size ``before_rt`` or ``initial``.
@@ -96,28 +97,39 @@ def expected_local_failures(patients: pd.DataFrame, *, rate: float | None = None
         raise ValueError(f"unknown size basis {size_basis!r}; choose one of {', '.join(SIZE_BASES)}")
     if (size_basis == "none") != (rates_by_size is None) or (rate is None) == (rates_by_size is None):
         raise ValueError("give either one rate with size_basis='none', or rates_by_size with a size basis")
-    total = 0.0
-    for _, p in patients.iterrows():
-        if rates_by_size is None:
-            patient_rate = rate
-        else:
-            column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
-            patient_rate = size_class_rates(rates_by_size, p[column])
-        total += cumulative_hazard(float(p["lc_months"]), patient_rate, timepoint, shape)
-    return total
+    durations, events = survival.endpoint(patients, endpoint)
+    if rates_by_size is None:
+        rates = pd.Series(rate, index=patients.index, dtype=float)
+    else:
+        column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
+        rates = patients[column].map(lambda d: size_class_rates(rates_by_size, d))
+    hazard = [cumulative_hazard(float(t), float(r), timepoint, shape) for t, r in zip(durations, rates)]
+    return pd.DataFrame({"patient": patients["patient"], "rate": rates, "months": durations,
+                         "event": events, "cumulative_hazard": hazard})
 
 
-def km_at_timepoint(patients: pd.DataFrame, months: float) -> dict:
-    """Local control at a time with two 95% intervals: log(-log) Greenwood (primary) and plain Greenwood.
+def expected_events(patients: pd.DataFrame, **reference) -> float:
+    """E: the reference cumulative hazard summed over patients (arguments as ``expected_by_patient``)."""
+    return float(expected_by_patient(patients, **reference)["cumulative_hazard"].sum())
+
+
+def size_mix_rate(patients: pd.DataFrame, rates_by_size: dict[str, float], size_basis: str) -> float:
+    """The reference rate for this cohort's size mix: the mean of each patient's size-class rate."""
+    column = {"before_rt": "diameter_before_rt_cm", "initial": "diameter_initial_cm"}[size_basis]
+    return float(patients[column].map(lambda d: size_class_rates(rates_by_size, d)).mean())
+
+
+def km_at_timepoint(patients: pd.DataFrame, months: float, endpoint: str = "local_control") -> dict:
+    """Kaplan-Meier estimate at a time with two 95% intervals: log(-log) Greenwood (primary) and plain Greenwood.
 
     The plain interval, S +/- 1.96 * S * sqrt(V), can cross 0 or 1 and is
     symmetric where the sampling distribution is not; with eleven patients the
     log(-log) interval is the one to report, and the plain one shows why.
     """
-    fit = survival.kaplan_meier(patients, "local_control")
+    fit = survival.kaplan_meier(patients, endpoint)
     s = survival.survival_at(fit, months)
-    table = survival.product_limit_table(*survival.endpoint(patients, "local_control"))
-    rows = table[(table["time"] <= months) & (table["events"] > 0)]
+    table = survival.product_limit_table(*survival.endpoint(patients, endpoint))
+    rows = table[(table["time"] <= months) & (table["events"] > 0) & (table["at_risk"] > table["events"])]
     variance = sum(d / (n * (n - d)) for n, d in zip(rows["at_risk"], rows["events"]))
     half = 1.959963984540054 * s * math.sqrt(variance)
     low, high = survival.confidence_at(fit, months)
@@ -125,42 +137,139 @@ def km_at_timepoint(patients: pd.DataFrame, months: float) -> dict:
             "km_plain_ci_low": s - half, "km_plain_ci_high": s + half}
 
 
+#: The size-standardised comparisons with Kepka et al.: name -> size class -> row of historical.csv.
+SIZE_STANDARDISED = {
+    "kepka_by_size_cited": {"5-10 cm": "kepka_lc_5to10_cited", ">10 cm": "kepka_lc_gt10_cited"},
+    "kepka_by_size_source": {"<=5 cm": "kepka_lc_lt5_source", "5-10 cm": "kepka_lc_5to10_source",
+                             ">10 cm": "kepka_lc_gt10_source"},
+}
+
+#: The analysis the chapter calls primary: rates as the paper cites them, size before radiotherapy.
+PRIMARY = {"comparator": "kepka_by_size_cited", "size_basis": "before_rt", "shape": "exponential"}
+
+
+def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str, *,
+                size_basis: str = "none", shape: str = "exponential", alpha: float = 0.05) -> dict:
+    """One comparison: a row id of historical.csv (single rate) or a SIZE_STANDARDISED name with a size basis."""
+    _check_alpha(alpha)
+    h = historical.set_index("id")
+    if comparator in SIZE_STANDARDISED:
+        if size_basis == "none":
+            raise ValueError(f"{comparator} needs a size basis: before_rt or initial")
+        ids = SIZE_STANDARDISED[comparator]
+        rates = {size: float(h.loc[i, "rate"]) for size, i in ids.items()}
+        timepoint = float(h.loc[ids["5-10 cm"], "timepoint_months"])
+        endpoint, rate, study, subgroup = "local_control", None, h.loc[ids["5-10 cm"], "study"], "by size class"
+        expected = expected_events(patients, rates_by_size=rates, size_basis=size_basis, timepoint=timepoint,
+                                   shape=shape)
+    elif comparator in h.index:
+        row = h.loc[comparator]
+        if row["endpoint"] not in survival.ENDPOINTS or pd.isna(row["timepoint_months"]):
+            raise ValueError(f"{comparator} is not a survival rate at a stated time point")
+        if size_basis != "none":
+            raise ValueError(f"{comparator} is one rate for everybody: its size basis is 'none'")
+        return {"comparator": comparator, "study": row["study"], "subgroup": row["subgroup"],
+                **compare_rate(patients, float(row["rate"]), float(row["timepoint_months"]), shape=shape,
+                               alpha=alpha, endpoint=row["endpoint"])}
+    else:
+        raise ValueError(f"unknown comparator {comparator!r}")
+    _, events = survival.endpoint(patients, endpoint)
+    return {"comparator": comparator, "study": study, "subgroup": subgroup, "endpoint": endpoint,
+            "timepoint_months": timepoint, "historical_rate": rate, "size_basis": size_basis, "shape": shape,
+            **km_at_timepoint(patients, timepoint, endpoint),
+            **one_sample_logrank(int(events.sum()), expected, alpha)}
+
+
+def compare_rate(patients: pd.DataFrame, rate: float, timepoint: float, *, shape: str = "exponential",
+                 alpha: float = 0.05, endpoint: str = "local_control") -> dict:
+    """The cohort against one reference rate S(timepoint) = rate applied to every patient."""
+    _check_rate(rate)
+    _check_alpha(alpha)
+    if not timepoint > 0:
+        raise ValueError(f"the historical time point must be positive, got {timepoint!r}")
+    expected = expected_events(patients, rate=rate, timepoint=timepoint, shape=shape, endpoint=endpoint)
+    _, events = survival.endpoint(patients, endpoint)
+    return {"endpoint": endpoint, "timepoint_months": float(timepoint), "historical_rate": float(rate),
+            "size_basis": "none", "shape": shape, **km_at_timepoint(patients, timepoint, endpoint),
+            **one_sample_logrank(int(events.sum()), expected, alpha)}
+
+
 def comparisons(patients: pd.DataFrame, historical: pd.DataFrame, shape: str = "exponential",
                 alpha: float = 0.05) -> list[dict]:
-    """Every local-control comparison the historical figures allow, one dict each.
+    """Every comparison the historical figures allow, one dict each.
 
-    One row per historical local-control rate with a time point (single rate,
-    ``size_basis='none'``), plus the size-standardised comparisons against
-    Kepka et al. on both size bases, with the rates as the paper cites them and
-    as the source gives them. Rates of 0 or 1 cannot define a hazard and are left out.
+    One row per historical survival rate with a time point (single rate,
+    ``size_basis='none'``; local control and overall survival), plus the
+    size-standardised comparisons against Kepka et al. on both size bases, with
+    the rates as the paper cites them and as the source gives them. Rates of 0
+    or 1 cannot define a hazard and are left out; disease-free survival is left
+    out because Table 3 does not give its times (chapter 6).
     """
-    observed = int(patients["local_failure"].sum())
-    h = historical.set_index("id")
-    out = []
-    usable = historical[(historical["endpoint"] == "local_control") & historical["timepoint_months"].notna()
+    usable = historical[historical["endpoint"].isin(list(survival.ENDPOINTS))
+                        & historical["timepoint_months"].notna()
                         & historical["rate"].between(0, 1, inclusive="neither")]
-    for row in usable.itertuples(index=False):
-        expected = expected_local_failures(patients, rate=row.rate, timepoint=row.timepoint_months, shape=shape)
-        out.append({"comparator": row.id, "study": row.study, "subgroup": row.subgroup,
-                    "endpoint": "local_control", "timepoint_months": float(row.timepoint_months),
-                    "historical_rate": float(row.rate), "size_basis": "none", "shape": shape,
-                    **km_at_timepoint(patients, row.timepoint_months),
-                    **one_sample_logrank(observed, expected, alpha)})
-    variants = {
-        "kepka_by_size_cited": {"5-10 cm": h.loc["kepka_lc_5to10_cited", "rate"],
-                                ">10 cm": h.loc["kepka_lc_gt10_cited", "rate"]},
-        "kepka_by_size_source": {"<=5 cm": h.loc["kepka_lc_lt5_source", "rate"],
-                                 "5-10 cm": h.loc["kepka_lc_5to10_source", "rate"],
-                                 ">10 cm": h.loc["kepka_lc_gt10_source", "rate"]},
-    }
-    timepoint = float(h.loc["kepka_lc_5to10_cited", "timepoint_months"])
-    for name, rates in variants.items():
+    out = [compare_one(patients, historical, i, shape=shape, alpha=alpha) for i in usable["id"]]
+    for name in SIZE_STANDARDISED:
         for basis in ("before_rt", "initial"):
-            expected = expected_local_failures(patients, rates_by_size=rates, size_basis=basis,
-                                               timepoint=timepoint, shape=shape)
-            out.append({"comparator": name, "study": "Kepka et al. 2005", "subgroup": "by size class",
-                        "endpoint": "local_control", "timepoint_months": timepoint,
-                        "historical_rate": None, "size_basis": basis, "shape": shape,
-                        **km_at_timepoint(patients, timepoint),
-                        **one_sample_logrank(observed, expected, alpha)})
+            out.append(compare_one(patients, historical, name, size_basis=basis, shape=shape, alpha=alpha))
     return out
+
+
+def competing_risk_view(patients: pd.DataFrame, months: float) -> dict:
+    """Two readings of 'local failure by t': 1 - Kaplan-Meier (deaths censored) and Aalen-Johansen (deaths compete)."""
+    fit = survival.kaplan_meier(patients, "local_control")
+    return {"one_minus_km": 1 - survival.survival_at(fit, months),
+            "cumulative_incidence": survival.cumulative_incidence_of_local_failure(patients, months)}
+
+
+#: The local-control variants the sensitivity table and forest plot show (comparator, size basis), each
+#: under both hazard shapes: the primary analysis first, then its variations, then the single-rate readings.
+SENSITIVITY = (
+    ("kepka_by_size_cited", "before_rt"),
+    ("kepka_by_size_cited", "initial"),
+    ("kepka_by_size_source", "before_rt"),
+    ("kepka_by_size_source", "initial"),
+    ("kepka_lc_all_source", "none"),
+    ("kepka_lc_gt10_cited", "none"),
+    ("goffman_lc_3y", "none"),
+)
+
+SIZE_BASIS_NAMES = {"before_rt": "size before RT", "initial": "initial size", "none": "one rate for all"}
+
+
+def sensitivity(patients: pd.DataFrame, historical: pd.DataFrame, alpha: float = 0.05) -> list[dict]:
+    """The SENSITIVITY variants under the exponential and then the plateau hazard."""
+    return [compare_one(patients, historical, comparator, size_basis=basis, shape=shape, alpha=alpha)
+            for shape in SHAPES for comparator, basis in SENSITIVITY]
+
+
+def label(row: dict) -> str:
+    """A short reader-facing name for one comparison (without its hazard shape)."""
+    if row["comparator"] in SIZE_STANDARDISED:
+        source = "as cited" if row["comparator"].endswith("cited") else "source's rates"
+        return f"Kepka by size ({source}), {SIZE_BASIS_NAMES[row['size_basis']]}"
+    author = row["study"].split(" ")[0]
+    subgroup = "" if row["subgroup"] == "all" else f" ({row['subgroup']} rate)"
+    return f"{author}: {row['historical_rate']:.0%} at {row['timepoint_months']:.0f} mo{subgroup} for all"
+
+
+def reference_inside_band(fit, rate: float, timepoint: float, shape: str = "exponential",
+                          horizon: float | None = None) -> float:
+    """The last month (on a monthly grid up to ``horizon``) before the reference curve first leaves the
+    Kaplan-Meier 95% band; ``horizon`` itself if it never does.
+
+    The band only opens at the first event (before it, the estimate is 1 with no
+    uncertainty), so the check starts there.
+    """
+    band = fit.confidence_interval_
+    horizon = float(fit.durations.max()) if horizon is None else horizon
+    first_event = int(math.ceil(fit.durations[fit.event_observed.astype(bool)].min()))
+    last = float(first_event)
+    for month in range(first_event, int(horizon) + 1):
+        reference = math.exp(-cumulative_hazard(month, rate, timepoint, shape))
+        rows = band[band.index <= month]
+        low, high = rows.iloc[-1, 0], rows.iloc[-1, 1]
+        if not low <= reference <= high:
+            return last
+        last = float(month)
+    return last

@@ -129,7 +129,33 @@ def _historical_rules(rows: list[dict], file: str) -> list[Problem]:
     return problems
 
 
-_RULES = {"patients": _patient_rules, "historical": _historical_rules}
+def _published_design_rules(rows: list[dict], file: str) -> list[Problem]:
+    """A design must be a design: p1 above p0, stages that fit inside the trial, fields its kind needs."""
+    problems = []
+    for number, r in enumerate(rows, start=1):
+        def problem(column: str, message: str) -> None:
+            problems.append(Problem(file, message, row=number, key=f"id {r['id']}", column=column))
+
+        for column in ("p0", "p1", "alpha", "power"):
+            if not 0 < r[column] < 1:
+                problem(column, f"a probability strictly between 0 and 1 is expected, found {r[column]}")
+        if r["p1"] <= r["p0"]:
+            problem("p1", f"the hoped-for rate ({r['p1']}) must exceed the uninteresting one ({r['p0']})")
+        if r["r"] > r["n"]:
+            problem("r", f"the cut-off ({r['r']}) cannot exceed the number of patients ({r['n']})")
+        two_stage = r["design"].startswith("simon_")
+        for column in ("r1", "n1"):
+            if two_stage and r[column] is None:
+                problem(column, f"a two-stage design ({r['design']}) needs {column}")
+            if not two_stage and r[column] is not None:
+                problem(column, f"a single-stage design has no {column}")
+        if two_stage and r["r1"] is not None and r["n1"] is not None:
+            if not r["r1"] < r["n1"] < r["n"]:
+                problem("n1", f"stage 1 must satisfy r1 < n1 < n, found {r['r1']} / {r['n1']} / {r['n']}")
+    return problems
+
+
+_RULES = {"patients": _patient_rules, "historical": _historical_rules, "published_designs": _published_design_rules}
 
 
 def load_resource(name: str, data_dir: Path | None = None) -> pd.DataFrame:

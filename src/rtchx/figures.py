@@ -193,3 +193,82 @@ def timeline(events: list[tuple[float, str]], *, xmax: float, title: str | None 
         ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
+
+
+def reference_curves_plot(fit: KaplanMeierFitter, curves: dict[str, tuple[float, float]], *, shape: str,
+                          ylabel: str, xmax: float, at_risk_times=None, ax=None):
+    """The cohort's Kaplan-Meier curve with historical reference curves S(t) matched to rate at a time point.
+
+    ``curves`` maps a legend label to (rate, time point in months); ``shape`` is
+    'exponential' or 'plateau' as in ``rtchx.compare.cumulative_hazard``.
+    """
+    import numpy as np
+
+    from .compare import cumulative_hazard
+
+    fig = km_plot(fit, ylabel=ylabel, xmax=xmax, at_risk_times=at_risk_times, ax=ax)
+    ax = fig.axes[0] if ax is None else ax
+    grid = np.linspace(0, xmax, 300)
+    styles = ["--", ":", "-.", (0, (5, 1, 1, 1))]
+    for i, (label, (rate, timepoint)) in enumerate(curves.items()):
+        s = [np.exp(-cumulative_hazard(t, rate, timepoint, shape)) for t in grid]
+        ax.plot(grid, s, linestyle=styles[i % len(styles)], color=PALETTE[(i + 1) % len(PALETTE)], lw=2,
+                label=label)
+        ax.plot([timepoint], [rate], "o", color=PALETTE[(i + 1) % len(PALETTE)], ms=6)
+    ax.legend(loc="upper right", frameon=True, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_label: str | None = None):
+    """O/E with its exact 95% interval on a log scale: one line per comparison, one marker per hazard shape.
+
+    ``rows`` are comparisons from ``rtchx.compare`` and ``labels`` their names;
+    rows sharing a label are drawn on one line, offset by hazard shape. The
+    primary comparison's label is set in bold. A dashed line marks O/E = 1.
+    """
+    names = list(dict.fromkeys(labels))
+    fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(names) + 1.6))
+    offsets = {shape: (i - (len(shapes) - 1) / 2) * 0.22 for i, shape in enumerate(shapes)}
+    markers = {shape: m for shape, m in zip(shapes, ["o", "s", "^"])}
+    for shape in shapes:
+        ys, xs, lows, highs = [], [], [], []
+        for row, label in zip(rows, labels):
+            if row["shape"] == shape:
+                ys.append(names.index(label) + offsets[shape])
+                xs.append(row["o_over_e"])
+                lows.append(row["o_over_e"] - row["o_over_e_ci_low"])
+                highs.append(row["o_over_e_ci_high"] - row["o_over_e"])
+        colour = PALETTE[0] if shape == shapes[0] else PALETTE[1]
+        ax.errorbar(xs, ys, xerr=[lows, highs], fmt=markers[shape], color=colour, ms=6, lw=1.8, capsize=0,
+                    label=f"{shape.capitalize()} hazard")
+    ax.axvline(1, color="0.3", lw=1, linestyle="--")
+    ax.set_xscale("log")
+    ax.set_xticks([0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5])
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels(names, fontsize=10)
+    for tick in ax.get_yticklabels():
+        if tick.get_text() == primary_label:
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_xlabel("Observed / expected local failures (log scale)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(shapes), frameon=False, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def design_plot(designs: dict[str, float]):
+    """Patients each trial design needs, as horizontal bars labelled with the number."""
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(designs) + 1.2))
+    names, sizes = list(designs), list(designs.values())
+    ax.barh(names, sizes, color=PALETTE[0])
+    for y, size in enumerate(sizes):
+        ax.text(size, y, f" {size:.0f}", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("Patients needed")
+    ax.set_xlim(0, max(sizes) * 1.15)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig

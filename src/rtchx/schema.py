@@ -107,9 +107,17 @@ def _cast(raw: str, field: dict) -> Any:
     raise NotImplementedError(f"field type {kind!r} is not supported by rtchx.schema")
 
 
+#: The Table Schema constraints this validator enforces; any other is refused rather than silently ignored.
+SUPPORTED_CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern"}
+
+
 def _check_constraints(value: Any, field: dict) -> str | None:
     """Return why a typed value breaks the field's constraints, or None if it does not."""
     c = field.get("constraints", {})
+    unknown = set(c) - SUPPORTED_CONSTRAINTS
+    if unknown:
+        raise NotImplementedError(f"constraint(s) {', '.join(sorted(unknown))} of field {field['name']!r} "
+                                  "are not supported by rtchx.schema")
     if "enum" in c and value not in c["enum"]:
         return f"expected {_describe(field)}"
     if "minimum" in c and value < c["minimum"]:

@@ -277,3 +277,58 @@ def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
         "Why": ledger["explanation"].replace("", "–"),
         "Shown in": ledger["chapter"].map(lambda c: f"{{doc}}`{c}`"),
     })
+
+
+def p_text(p: float) -> str:
+    """A p-value for a table: three decimals, and '< 0.001' rather than a row of zeros."""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def comparison_table(rows: list[dict]) -> pd.DataFrame:
+    """One line per comparison (rows from ``rtchx.compare``): reference, basis, hazard shape, E, O/E, p."""
+    from .compare import label
+
+    return pd.DataFrame({
+        "Reference": [label(r) for r in rows],
+        "Hazard shape": [r["shape"] for r in rows],
+        "O": [r["observed_events"] for r in rows],
+        "E": [f"{r['expected_events']:.2f}" for r in rows],
+        "O/E (95% exact)": [f"{r['o_over_e']:.2f} ({r['o_over_e_ci_low']:.2f}–{r['o_over_e_ci_high']:.2f})"
+                            for r in rows],
+        "p exact": [p_text(r["p_exact"]) for r in rows],
+        "p normal": [p_text(r["p_normal"]) for r in rows],
+    })
+
+
+def expected_table(contributions: pd.DataFrame, patients: pd.DataFrame, size_column: str) -> pd.DataFrame:
+    """Each patient's part of E (from ``rtchx.compare.expected_by_patient``), with the size that set the rate."""
+    return pd.DataFrame({
+        "Patient": contributions["patient"],
+        "Size (cm)": patients[size_column].map("{:g}".format).to_numpy(),
+        "Reference rate at 5 years": contributions["rate"].map("{:.0%}".format),
+        "Months followed": contributions["months"].map("{:g}".format),
+        "Local failure": contributions["event"].map({True: "yes", False: "–"}),
+        "Cumulative hazard": contributions["cumulative_hazard"].map("{:.3f}".format),
+    })
+
+
+def published_design_table(checked: pd.DataFrame) -> pd.DataFrame:
+    """Published designs beside recomputed ones (from ``rtchx.design.check_published``), as readers see them."""
+    def shown(values: dict) -> str:
+        if "r1" in values:
+            text = f"{values['r1']}/{values['n1']}, {values['r']}/{values['n']}"
+            extra = [f"EN {values['expected_n']:g}" if "expected_n" in values else "",
+                     f"PET {values['pet']:g}" if "pet" in values else ""]
+            return ", ".join([text, *[e for e in extra if e]])
+        return f"r = {values['r']} of n = {values['n']}"
+
+    return pd.DataFrame({
+        "Design": checked["design"].map({"ahern_single_stage": "A'Hern, one stage", "simon_optimal": "Simon, optimal",
+                                         "simon_minimax": "Simon, minimax"}),
+        "Source": checked["citation_key"].map(lambda k: f"{{cite:t}}`{k}`"),
+        "p0 → p1": [f"{a:.2f} → {b:.2f}" for a, b in zip(checked["p0"], checked["p1"])],
+        "α, power": [f"{a:g}, {b:g}" for a, b in zip(checked["alpha"], checked["power"])],
+        "Published": checked["published"].map(shown),
+        "Computed here": checked["computed"].map(shown),
+        "": checked["agrees"].map({True: "✓", False: "✗"}),
+    })
