@@ -161,3 +161,20 @@ def test_reference_inside_band_by_hand(patients):
     # 0.45 ** (t / 60) stays above that floor while t <= 60 ln(low) / ln(0.45)
     assert compare.reference_inside_band(fit, 0.45, 60) == math.floor(60 * math.log(low) / math.log(0.45))
     assert compare.reference_inside_band(fit, 0.10, 60) == math.floor(60 * math.log(low) / math.log(0.10))
+
+
+def test_observed_expected_by_size_by_hand(patients):
+    split = compare.observed_expected_by_size(patients, {"5-10 cm": 0.45, ">10 cm": 0.10}, "before_rt", 60)
+    small, large = split.iloc[0], split.iloc[1]
+    assert (small["patients"], small["observed"]) == (6, 0) and small["expected"] == pytest.approx(346 * LAMBDA_45)
+    assert (large["patients"], large["observed"]) == (5, 2) and large["expected"] == pytest.approx(41 * LAMBDA_10)
+
+
+def test_competing_death_hazard_by_hand(patients):
+    # deaths without local failure: patients 2, 6, 8, 9, 10, 11; local-control follow-up 346 + 41 = 387 months
+    assert survival.competing_death_hazard(patients) == pytest.approx(6 / 387)
+
+
+def test_labels_name_the_treatment_of_a_non_radiotherapy_alone_series(patients, repo):
+    row = compare.compare_one(patients, data.load_historical(repo / "data"), "goffman_lc_3y")
+    assert compare.label(row) == "Goffman (RT + IdUrd): 37% at 36 mo, applied to every patient"

@@ -139,3 +139,22 @@ def test_cli_prints_every_design(repo):
     bad = subprocess.run([sys.executable, "-m", "rtchx", "design", "--p1", "0.3"], cwd=repo, capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "must exceed" in bad.stderr
+
+
+def test_a_design_without_a_solution_does_not_hide_the_others():
+    rows = design.trial_sizes(0.45, 0.55)   # Simon's search stops at 100 patients; this needs more
+    by_name = {r["design"]: r for r in rows}
+    assert by_name["Single arm, two stages (Simon, optimal)"]["patients"] is None
+    assert "not found" in by_name["Single arm, two stages (Simon, optimal)"]["rule"]
+    assert by_name["Single arm, one stage (A'Hern)"]["patients"] == design.ahern_single_stage(0.45, 0.55).n
+    with pytest.raises(ValueError, match="must exceed"):
+        design.trial_sizes(0.45, 0.40)
+
+
+def test_one_sample_design_reports_events_under_both_hypotheses():
+    result = design.one_sample_logrank_design(0.45, 0.70, 60)
+    n = result["n"]
+    lam0, lam1 = design.rate_to_hazard(0.45, 60), design.rate_to_hazard(0.70, 60)
+    assert result["events_alternative"] == pytest.approx(n * design.events_probability(lam1, 48, 60))
+    assert result["events_null"] == pytest.approx(n * design.events_probability(lam0, 48, 60))
+    assert result["events_null"] > result["events_alternative"]

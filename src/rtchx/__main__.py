@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(rows, indent=2))
         else:
             for r in rows:
-                print(f"{r['design']:<40} {r['patients']:>4}  {r['rule']}")
+                print(f"{r['design']:<40} {r['patients'] or '-':>4}  {r['rule']}")
         return 0
     data_dir = args.data_dir or data.find_data_dir()
     if args.command == "compare":

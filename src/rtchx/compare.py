@@ -169,12 +169,14 @@ def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: st
         if size_basis != "none":
             raise ValueError(f"{comparator} is one rate for everybody: its size basis is 'none'")
         return {"comparator": comparator, "study": row["study"], "subgroup": row["subgroup"],
+                "treatment": row["treatment"],
                 **compare_rate(patients, float(row["rate"]), float(row["timepoint_months"]), shape=shape,
                                alpha=alpha, endpoint=row["endpoint"])}
     else:
         raise ValueError(f"unknown comparator {comparator!r}")
     _, events = survival.endpoint(patients, endpoint)
-    return {"comparator": comparator, "study": study, "subgroup": subgroup, "endpoint": endpoint,
+    return {"comparator": comparator, "study": study, "subgroup": subgroup, "treatment": "radiotherapy alone",
+            "endpoint": endpoint,
             "timepoint_months": timepoint, "historical_rate": rate, "size_basis": size_basis, "shape": shape,
             **km_at_timepoint(patients, timepoint, endpoint),
             **one_sample_logrank(int(events.sum()), expected, alpha)}
@@ -249,8 +251,24 @@ def label(row: dict) -> str:
         source = "as cited" if row["comparator"].endswith("cited") else "source's rates"
         return f"Kepka by size ({source}), {SIZE_BASIS_NAMES[row['size_basis']]}"
     author = row["study"].split(" ")[0]
-    subgroup = "" if row["subgroup"] == "all" else f" ({row['subgroup']} rate)"
-    return f"{author}: {row['historical_rate']:.0%} at {row['timepoint_months']:.0f} mo{subgroup} for all"
+    treatment = {"radiotherapy + iododeoxyuridine": " (RT + IdUrd)"}.get(row.get("treatment", ""), "")
+    subgroup = "" if row["subgroup"] == "all" else f", {row['subgroup']} rate"
+    return (f"{author}{treatment}: {row['historical_rate']:.0%} at {row['timepoint_months']:.0f} mo{subgroup}, "
+            "applied to every patient")
+
+
+def observed_expected_by_size(patients: pd.DataFrame, rates_by_size: dict[str, float], size_basis: str,
+                              timepoint: float, shape: str = "exponential") -> pd.DataFrame:
+    """O and E within each size class (10 cm or less, over 10 cm): where the difference between them comes from."""
+    parts = expected_by_patient(patients, rates_by_size=rates_by_size, size_basis=size_basis,
+                                timepoint=timepoint, shape=shape)
+    column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
+    large = (patients[column] > 10).to_numpy()
+    rows = []
+    for name, mask in (("10 cm or less", ~large), ("over 10 cm", large)):
+        rows.append({"size_class": name, "patients": int(mask.sum()), "observed": int(parts["event"][mask].sum()),
+                     "expected": float(parts["cumulative_hazard"][mask].sum())})
+    return pd.DataFrame(rows)
 
 
 def reference_inside_band(fit, rate: float, timepoint: float, shape: str = "exponential",

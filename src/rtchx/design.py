@@ -231,8 +231,9 @@ def one_sample_logrank_design(s0: float, s1: float, months: float, *, alpha: flo
     z_a, z_b = norm.ppf(1 - alpha), norm.ppf(power)
     exact = (z_a * math.sqrt(p0) + z_b * math.sqrt(variance)) ** 2 / (p1 - p0) ** 2
     n = math.ceil(exact)
+    p_event_null = events_probability(hazard0, accrual, follow_up, death_hazard)
     return {"hazard_ratio": hazard1 / hazard0, "n_exact": float(exact), "n": n, "p_event": p1,
-            "expected_events_null": n * p0, "events_alternative": n * p1}
+            "events_alternative": n * p1, "events_null": n * p_event_null}
 
 
 def two_arm_logrank_design(s_control: float, s_new: float, months: float, *, alpha: float = 0.05,
@@ -263,26 +264,53 @@ def trial_sizes(p0: float = DEFAULTS["p0"], p1: float = DEFAULTS["p1"], months: 
                 alpha_two_sided: float = DEFAULTS["alpha_two_sided"], power: float = DEFAULTS["power"],
                 accrual: float = DEFAULTS["accrual"], follow_up: float = DEFAULTS["follow_up"],
                 death_hazard: float = DEFAULTS["death_hazard"]) -> list[dict]:
-    """Patients needed by each design under one set of assumptions, with the rule each design applies."""
-    single = ahern_single_stage(p0, p1, alpha_one_sided, power)
-    simon = simon_two_stage(p0, p1, alpha_one_sided, power)
-    one = one_sample_logrank_design(p0, p1, months, alpha=alpha_one_sided, power=power, accrual=accrual,
-                                    follow_up=follow_up, death_hazard=death_hazard)
-    two = two_arm_logrank_design(p0, p1, months, alpha=alpha_two_sided, power=power, accrual=accrual,
-                                 follow_up=follow_up, death_hazard=death_hazard)
-    rows = [{"design": "Single arm, one stage (A'Hern)", "patients": single.n,
-             "rule": f"promising if at least {single.r} of {single.n} are controlled at {months:g} months"}]
-    for kind in ("optimal", "minimax"):
-        d = simon[kind]
-        rows.append({"design": f"Single arm, two stages (Simon, {kind})", "patients": d.n,
-                     "rule": f"stop if {d.r1} or fewer of the first {d.n1} are controlled; promising if more "
-                             f"than {d.r} of {d.n}; {d.expected_n:.1f} patients expected if the rate is {p0:.0%}"})
-    rows.append({"design": "Single arm, one-sample log-rank", "patients": one["n"],
-                 "rule": f"one-sided test of the observed local failures against the "
-                         f"{one['expected_events_null']:.1f} the historical curve predicts"})
-    rows.append({"design": "Randomised, two arms (Schoenfeld)", "patients": two["n"],
-                 "rule": f"two-sided log-rank test once {two['events']} local failures have occurred "
-                         f"(hazard ratio {two['hazard_ratio']:.2f})"})
+    """Patients needed by each design under one set of assumptions, with the rule each design applies.
+
+    Bad assumptions raise ValueError; a design that has no solution within its
+    search limit gets ``patients = None`` and says why, and the others still show.
+    """
+    _check_rates(p0, p1, alpha_one_sided, power)
+    _check_probability("alpha (two-sided)", alpha_two_sided)
+    rate_to_hazard(p0, months)
+    if accrual < 0 or follow_up < 0 or accrual + follow_up <= 0:
+        raise ValueError("accrual and follow-up must be >= 0 months, and not both 0")
+    if death_hazard < 0:
+        raise ValueError("the death hazard cannot be negative")
+
+    def single():
+        d = ahern_single_stage(p0, p1, alpha_one_sided, power)
+        return [{"patients": d.n, "rule": f"promising if at least {d.r} of {d.n} are controlled at {months:g} months"}]
+
+    def two_stage():
+        designs = simon_two_stage(p0, p1, alpha_one_sided, power)
+        return [{"patients": d.n, "expected_patients": d.expected_n,
+                 "rule": f"stop if {d.r1} or fewer of the first {d.n1} are controlled; promising if more than "
+                         f"{d.r} of {d.n}; {d.expected_n:.1f} patients expected if the rate is only {p0:.0%}"}
+                for d in (designs["optimal"], designs["minimax"])]
+
+    def one_sample():
+        d = one_sample_logrank_design(p0, p1, months, alpha=alpha_one_sided, power=power, accrual=accrual,
+                                      follow_up=follow_up, death_hazard=death_hazard)
+        return [{"patients": d["n"], "rule": f"one-sided test of the observed local failures against the historical "
+                                             f"curve: about {d['events_alternative']:.1f} expected if the treatment "
+                                             f"works, {d['events_null']:.1f} if it does not"}]
+
+    def two_arm():
+        d = two_arm_logrank_design(p0, p1, months, alpha=alpha_two_sided, power=power, accrual=accrual,
+                                   follow_up=follow_up, death_hazard=death_hazard)
+        return [{"patients": d["n"], "rule": f"two-sided log-rank test once {d['events']} local failures have "
+                                             f"occurred (hazard ratio {d['hazard_ratio']:.2f})"}]
+
+    names = {single: ["Single arm, one stage (A'Hern)"],
+             two_stage: ["Single arm, two stages (Simon, optimal)", "Single arm, two stages (Simon, minimax)"],
+             one_sample: ["Single arm, one-sample log-rank"], two_arm: ["Randomised, two arms (Schoenfeld)"]}
+    rows = []
+    for compute, designs in names.items():
+        try:
+            results = compute()
+        except ValueError as error:
+            results = [{"patients": None, "rule": f"not found: {error}"} for _ in designs]
+        rows += [{"design": name, "expected_patients": None, **result} for name, result in zip(designs, results)]
     return rows
 
 

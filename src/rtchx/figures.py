@@ -228,10 +228,10 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
     primary comparison's label is set in bold. A dashed line marks O/E = 1.
     """
     names = list(dict.fromkeys(labels))
-    fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(names) + 1.6))
-    offsets = {shape: (i - (len(shapes) - 1) / 2) * 0.22 for i, shape in enumerate(shapes)}
+    fig, ax = plt.subplots(figsize=(7.0, 0.75 * len(names) + 1.4))
+    offsets = {shape: 0.12 + 0.2 * i for i, shape in enumerate(shapes)}   # below each row's label
     markers = {shape: m for shape, m in zip(shapes, ["o", "s", "^"])}
-    for shape in shapes:
+    for i, shape in enumerate(shapes):
         ys, xs, lows, highs = [], [], [], []
         for row, label in zip(rows, labels):
             if row["shape"] == shape:
@@ -239,36 +239,44 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
                 xs.append(row["o_over_e"])
                 lows.append(row["o_over_e"] - row["o_over_e_ci_low"])
                 highs.append(row["o_over_e_ci_high"] - row["o_over_e"])
-        colour = PALETTE[0] if shape == shapes[0] else PALETTE[1]
-        ax.errorbar(xs, ys, xerr=[lows, highs], fmt=markers[shape], color=colour, ms=6, lw=1.8, capsize=0,
+        ax.errorbar(xs, ys, xerr=[lows, highs], fmt=markers[shape], color=PALETTE[i], ms=6, lw=1.8, capsize=0,
                     label=f"{shape.capitalize()} hazard")
+    # each comparison's name sits above its lines, so the axis keeps the full page width
+    transform = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    for y, name in enumerate(names):
+        ax.text(0.01, y - 0.08, name, transform=transform, fontsize=9, va="bottom",
+                fontweight="bold" if name == primary_label else "normal")
     ax.axvline(1, color="0.3", lw=1, linestyle="--")
     ax.set_xscale("log")
-    ax.set_xticks([0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5])
+    ax.set_xlim(0.01, 10)
+    ax.set_xticks([0.01, 0.03, 0.1, 0.3, 1, 3, 10])
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.set_yticks(range(len(names)))
-    ax.set_yticklabels(names, fontsize=10)
-    for tick in ax.get_yticklabels():
-        if tick.get_text() == primary_label:
-            tick.set_fontweight("bold")
-    ax.invert_yaxis()
+    ax.set_yticks([])
+    ax.set_ylim(len(names) - 0.35, -0.45)
     ax.set_xlabel("Observed / expected local failures (log scale)")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(shapes), frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(shapes), frameon=False, fontsize=9)
     fig.tight_layout()
     return fig
 
 
-def design_plot(designs: dict[str, float]):
-    """Patients each trial design needs, as horizontal bars labelled with the number."""
-    fig, ax = plt.subplots(figsize=(7.0, 0.5 * len(designs) + 1.2))
-    names, sizes = list(designs), list(designs.values())
-    ax.barh(names, sizes, color=PALETTE[0])
-    for y, size in enumerate(sizes):
-        ax.text(size, y, f" {size:.0f}", va="center", fontsize=9)
+def design_plot(rows):
+    """Patients each trial design needs (rows of ``rtchx.design.trial_sizes``): a bar for the most it can
+    enrol, a diamond for the number expected when it can stop early. Designs without a solution are left out."""
+    rows = [r for r in rows if r["patients"] is not None]
+    fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(rows) + 1.5))
+    names = [r["design"] for r in rows]
+    ax.barh(names, [r["patients"] for r in rows], color=PALETTE[0], label="Patients enrolled at most")
+    early = [(y, r["expected_patients"]) for y, r in enumerate(rows) if r.get("expected_patients")]
+    if early:
+        ax.plot([e for _, e in early], [y for y, _ in early], "D", color=PALETTE[1], ms=8,
+                label="Expected if the treatment is no better (early stop)")
+    for y, r in enumerate(rows):
+        ax.text(r["patients"], y, f" {r['patients']}", va="center", fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel("Patients needed")
-    ax.set_xlim(0, max(sizes) * 1.15)
+    ax.set_xlabel("Patients")
+    ax.set_xlim(0, max(r["patients"] for r in rows) * 1.15)
     ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1, frameon=False, fontsize=9)
     fig.tight_layout()
     return fig

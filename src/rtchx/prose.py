@@ -19,13 +19,23 @@ def benchmarks_verdict(low: float, high: float, benchmarks: dict[str, float]) ->
     return f"Only {' and '.join(inside)} {'lies' if len(inside) == 1 else 'lie'} inside the interval."
 
 
-def ratio_verdict(low: float, high: float, *, fewer: str, more: str) -> str:
-    """Read an interval for a ratio O/E: does it include 1, and which way does it point?"""
+def ratio_verdict(low: float, high: float, *, fewer: str, more: str, estimate: float | None = None) -> str:
+    """Read an interval for a ratio O/E: does it include 1, and which way does the estimate point?"""
     if low <= 1 <= high:
-        return "The interval includes 1: the data cannot rule out that there is no difference at all."
+        text = "The interval includes 1: the data cannot rule out that there is no difference at all."
+        if estimate is not None and estimate != 1:
+            text += f" The estimate itself points to {fewer if estimate < 1 else more}."
+        return text
     if high < 1:
         return f"The interval lies below 1: the data point to {fewer}."
     return f"The interval lies above 1: the data point to {more}."
+
+
+def plain_interval_remark(low: float, high: float) -> str:
+    """Say so when a plain (symmetric) interval for a probability runs past 0 or 100%."""
+    if high > 1 or low < 0:
+        return ", past what a probability can be"
+    return ""
 
 
 def fraction_words(ratio: float) -> str:
@@ -35,3 +45,17 @@ def fraction_words(ratio: float) -> str:
         if abs(ratio - value) <= 0.04:
             return words
     return f"{100 * ratio:.0f}%"
+
+
+def size_split_verdict(small: tuple[int, float], large: tuple[int, float]) -> str:
+    """Where a shortfall of failures lies, given (observed, expected) for small and large tumours."""
+    small_fewer, large_fewer = small[0] < small[1], large[0] < large[1]
+    if small_fewer and not large_fewer:
+        return ("The whole shortfall of failures lies in the smaller tumours; among the tumours over 10 cm "
+                "the cohort did no better than radiotherapy alone would predict.")
+    if large_fewer and not small_fewer:
+        return ("The whole shortfall of failures lies in the tumours over 10 cm; the smaller tumours did no "
+                "better than radiotherapy alone would predict.")
+    if small_fewer and large_fewer:
+        return "Both size classes had fewer failures than radiotherapy alone would predict."
+    return "Neither size class had fewer failures than radiotherapy alone would predict."

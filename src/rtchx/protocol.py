@@ -25,6 +25,10 @@ IFOSFAMIDE_CYCLE_WEEKS = (1, 5)
 #: Regional hyperthermia, where given: two sessions a week.
 HYPERTHERMIA_SESSIONS_PER_WEEK = 2
 
+#: The dose the paper's introduction cites for lasting control of gross disease ("at least 63 Gy",
+#: Eckert et al. 2010, citing their reference 6); not part of this protocol, used to describe the cohort.
+CURATIVE_DOSE_GY = 63
+
 
 def minimum_weeks(dose_gy: float, hyperfractionated: bool = False) -> float | None:
     """Shortest once-daily course (weeks) that delivers ``dose_gy`` at the largest fraction, 2.0 Gy.

@@ -176,6 +176,16 @@ def cumulative_incidence_of_local_failure(patients: pd.DataFrame, months: float)
     return float(curve[curve.index <= months].iloc[-1, 0])
 
 
+def competing_death_hazard(patients: pd.DataFrame) -> float:
+    """Deaths without local failure per month of local-control follow-up: the rate of the competing risk.
+
+    A constant-hazard estimate (events over exposure), the rate at which patients
+    left the local-control risk set by dying before any local failure.
+    """
+    died_first = (patients["status"] == "DOD") & ~patients["local_failure"]
+    return float(died_first.sum() / patients["lc_months"].sum())
+
+
 def logrank(patients: pd.DataFrame, name: str, groups: pd.Series) -> dict:
     """Log-rank test of one endpoint across the groups in ``groups`` (aligned with ``patients``).
 

@@ -308,7 +308,7 @@ def expected_table(contributions: pd.DataFrame, patients: pd.DataFrame, size_col
         "Reference rate at 5 years": contributions["rate"].map("{:.0%}".format),
         "Months followed": contributions["months"].map("{:g}".format),
         "Local failure": contributions["event"].map({True: "yes", False: "–"}),
-        "Cumulative hazard": contributions["cumulative_hazard"].map("{:.3f}".format),
+        "Expected failures (cumulative hazard)": contributions["cumulative_hazard"].map("{:.3f}".format),
     })
 
 

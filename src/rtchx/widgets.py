@@ -144,7 +144,7 @@ class ComparisonExplorer(_Explorer):
 
 
 def _design_html(rows: list[dict]) -> str:
-    body = "".join(f"<tr><th>{html.escape(r['design'])}</th><td>{r['patients']}</td>"
+    body = "".join(f"<tr><th>{html.escape(r['design'])}</th><td>{r['patients'] or '–'}</td>"
                    f"<td>{html.escape(r['rule'])}</td></tr>" for r in rows)
     return ("<table class='rtchx-result'><tr><th>Design</th><th>Patients</th><th>Rule</th></tr>"
             f"{body}</table>")
