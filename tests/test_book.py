@@ -24,7 +24,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from rtchx import audit, compare, data, design, results, survival, widgets
+from rtchx import audit, compare, data, design, exercises, results, survival, widgets
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -405,3 +405,35 @@ def test_glued_numbers_equal_the_packages(visit, built_book):
     data_page, _, _ = visit("notebooks/90_the_data.html")
     data_text = data_page.inner_text("main")
     assert "patients.csv, row 5 (line 6), patient 5, column 'lc_months'" in data_text
+
+
+def test_exercises_solutions_and_glossary_are_in_the_book(built_book):
+    root, html = built_book
+    exercises_found, solutions_found, term_links = set(), set(), 0
+    for page in html_pages(html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for node in soup.select(".exercise.admonition"):
+            exercises_found.add(node.get("id") or node.find(id=True)["id"])
+        solutions_found.update(node.get("id") for node in soup.select(".solution.admonition"))
+        term_links += len(soup.select('a[href*="glossary.html#term-"]'))
+    assert len(exercises_found) >= 15
+    # every self-checked exercise is in the book, and every exercise has a solution
+    assert {f"ex-{name}" for name in exercises.EXERCISES} <= exercises_found
+    assert len(solutions_found) == len(exercises_found)
+    glossary = BeautifulSoup((html / "book" / "glossary.html").read_text(encoding="utf-8"), "html.parser")
+    source_terms = re.findall(r"^(\S[^\n]*)\n  \S", (root / "book" / "glossary.md").read_text(encoding="utf-8"),
+                              flags=re.M)
+    shown = {re.sub(r"\s*[#¶]\s*$", "", dt.get_text(" ", strip=True)).replace("’", "'")
+             for dt in glossary.select("dl.glossary dt")}   # smart quotes back to plain
+    assert len(source_terms) >= 20 and set(source_terms) <= shown, set(source_terms) - shown
+    assert term_links >= 20
+
+
+def test_solutions_are_hidden_until_asked_for(visit):
+    page, _, _ = visit("notebooks/06_survival.html")
+    solution = page.query_selector(".solution.dropdown")
+    body = solution.query_selector("section")
+    assert body is not None and not body.is_visible()
+    solution.query_selector("button.toggle-button").click()
+    page.wait_for_timeout(300)
+    assert body.is_visible() and "at risk" in body.inner_text()

@@ -1,0 +1,71 @@
+"""Every self-check accepts the right answer, rejects a wrong one, and never prints the answer."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from rtchx import exercises
+
+# answers worked by hand from Table 3 (see the chapters' solutions)
+BY_HAND = {
+    "km-first-step": 10 / 11,          # one death among 11 at risk
+    "lc-at-risk-2y": 4,                # patients 1, 3, 4, 8 followed 24 months or more
+    "lc-5y": 0.7,                      # 10/10 * 7/8 * 4/5 after the censorings at 1, 4, 5 months
+    "os-median": 13,                   # survival first at or below 50% at 13 months
+    "followup-reverse-km": 106,
+    "share-gt10-before-rt": 5 / 11,
+    "closest-to-66": 7,                # 7/11 = 64%, 8/11 = 73%
+    "hazard-45": -math.log(0.45) / 60,
+    "expected-primary": 346 * -math.log(0.45) / 60 + 41 * -math.log(0.10) / 60,
+    "cif-lc-5y": 2 / 11,
+    "ahern-n": 25,
+    "schoenfeld-events": 49,
+}
+
+
+@pytest.mark.parametrize("name", list(exercises.EXERCISES))
+def test_right_answer_is_accepted_and_a_wrong_one_rejected(name, patients):
+    exercise = exercises.EXERCISES[name]
+    right = exercise.expected(patients)
+    assert exercises.check(name, right, patients)
+    wrong = right + max(10 * exercise.tolerance, 1.0 if exercise.unit != "probability" else 0.1)
+    feedback = exercises.check(name, wrong, patients)
+    assert not feedback
+    assert f"{right:g}" not in repr(feedback) and f"{right:.2f}" not in repr(feedback)
+
+
+@pytest.mark.parametrize("name, value", BY_HAND.items())
+def test_the_key_agrees_with_the_hand_calculation(name, value, patients):
+    assert exercises.check(name, value, patients), name
+
+
+def test_percentages_are_accepted_for_probabilities(patients):
+    assert exercises.check("lc-5y", 70, patients)
+    assert not exercises.check("lc-5y", 45, patients)
+
+
+@pytest.mark.parametrize("answer, phrase", [(None, "Replace None"), ("seventy", "should be a number"),
+                                            (float("nan"), "finite")])
+def test_unusable_answers_get_a_hint_not_an_error(answer, phrase, patients):
+    feedback = exercises.check("lc-5y", answer, patients)
+    assert not feedback and phrase in repr(feedback)
+
+
+def test_unknown_exercise_is_named():
+    with pytest.raises(ValueError, match="unknown exercise 'lc-6y'"):
+        exercises.check("lc-6y", 1)
+
+
+def test_there_are_at_least_fifteen_self_checks():
+    assert len(exercises.EXERCISES) >= 15
+
+
+@pytest.mark.parametrize("name", list(exercises.EXERCISES))
+def test_each_worked_solution_arrives_at_the_key(name, patients):
+    assert set(exercises.WORKINGS) == set(exercises.EXERCISES)
+    v = exercises.EXERCISES[name].expected(patients)
+    text = exercises.WORKINGS[name](patients)
+    shown = [f"{v:g}", f"{v:.1f}", f"{v:.2f}", f"{v:.3f}", f"{v:.4f}", f"{v:.0%}", f"{v:.1%}"]
+    assert any(s in text for s in shown), (name, text)
