@@ -437,3 +437,15 @@ def test_solutions_are_hidden_until_asked_for(visit):
     solution.query_selector("button.toggle-button").click()
     page.wait_for_timeout(300)
     assert body.is_visible() and "at risk" in body.inner_text()
+
+
+def test_chapters_offer_binder_and_the_repository(built_book):
+    root, html = built_book
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    repository = config["repository"]["url"].removeprefix("https://github.com/")
+    soup = BeautifulSoup((html / "notebooks" / "06_survival.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a.get("href", "") for a in soup.find_all("a")]
+    binder = [h for h in hrefs if h.startswith(f"https://mybinder.org/v2/gh/{repository}/")]
+    assert binder and "notebooks/06_survival.ipynb" in binder[0], hrefs
+    assert any(h == config["repository"]["url"] for h in hrefs)   # the repository button
+    assert not any("colab.research.google.com" in h for h in hrefs)
