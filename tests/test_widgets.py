@@ -73,3 +73,39 @@ def test_design_explorer_follows_and_refuses():
     explorer.p1.value = 0.60
     assert explorer.last[0]["patients"] > design.trial_sizes()[0]["patients"]   # a smaller hope, a bigger trial
     assert widgets.LIVE_HINT in explorer._repr_mimebundle_()["text/html"]
+
+
+def test_kaplan_meier_explorer_by_hand_values(patients):
+    explorer = widgets.KaplanMeierExplorer(patients)
+    summary = explorer.last["summary"].set_index("Group")
+    assert summary.loc["All patients", "Events"] == 2 and summary.loc["All patients", "At 5 years"] == "70%"
+    explorer.split.value = "Grade"   # Table 3: patients 4, 5 and 6 are G2; patient 5 failed locally, and 7 (G3)
+    summary = explorer.last["summary"].set_index("Group")
+    assert summary.loc["G2", "Patients"] == 3 and summary.loc["G3", "Patients"] == 8
+    assert summary.loc["G2", "Events"] == 1 and summary.loc["G3", "Events"] == 1
+    explorer.endpoint.value = "overall_survival"
+    summary = explorer.last["summary"].set_index("Group")
+    assert summary.loc["G2", "Events"] + summary.loc["G3", "Events"] == 8
+    for band in ("plain", "none"):
+        explorer.band.value = band
+        assert explorer.last is not None
+    explorer.split.value = next(name for name in explorer.strata if name.startswith("Dose"))
+    assert set(explorer.last["summary"]["Group"]) == {"≥ 63 Gy", "< 63 Gy"}
+    assert "<img src='data:image/png;base64," in explorer.static_html() and "alt='" in explorer.static_html()
+
+
+def test_kaplan_meier_by_hand_steps(patients):
+    stepper = widgets.KaplanMeierByHand(patients)
+    assert stepper.step.max == 8          # eight distinct death times in Table 3
+    stepper.step.value = 1
+    assert "(11 − 1)/11 = 0.909" in stepper.last["text"]
+    stepper.step.value = stepper.step.max
+    assert stepper.last["text"].endswith(f"= {3 / 11:.3f}.")   # three survivors, all followed past the last death
+    with pytest.raises(ValueError, match="step must lie between 0 and 8"):
+        stepper.compute(9)
+    stepper.endpoint.value = "local_control"
+    assert stepper.step.max == 2 and stepper.step.value == 0
+    stepper.step.value = 2
+    assert stepper.last["text"].endswith("= 0.700.")
+    static = stepper.static_html()
+    assert static.count("<img") == 2 and widgets.LIVE_HINT in static

@@ -83,10 +83,17 @@ def classify(reported: float, unit: str, denominator, relation: str, value) -> t
 
 
 def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
-    """Every claim with its recomputed value, status and explanation. Unknown check keys raise KeyError."""
+    """Every claim with its recomputed value, status and explanation. Unknown check keys raise KeyError.
+
+    A check that cannot be made on ``patients`` (an edited table, say, without the
+    case-report patient) raises ValueError; its claim is then not computable, with the reason.
+    """
     rows = []
     for claim in claims.itertuples(index=False):
-        value = quantities.compute(claim.check, patients)
+        try:
+            value = quantities.compute(claim.check, patients)
+        except ValueError as error:
+            value = quantities.NotComputable(f"Cannot be checked on these data: {error}.")
         status, recomputed, explanation = classify(claim.reported, claim.unit, claim.denominator,
                                                    claim.relation, value)
         note = getattr(claim, "note", "") or ""

@@ -127,14 +127,11 @@ def km_at_timepoint(patients: pd.DataFrame, months: float, endpoint: str = "loca
     log(-log) interval is the one to report, and the plain one shows why.
     """
     fit = survival.kaplan_meier(patients, endpoint)
-    s = survival.survival_at(fit, months)
-    table = survival.product_limit_table(*survival.endpoint(patients, endpoint))
-    rows = table[(table["time"] <= months) & (table["events"] > 0) & (table["at_risk"] > table["events"])]
-    variance = sum(d / (n * (n - d)) for n, d in zip(rows["at_risk"], rows["events"]))
-    half = 1.959963984540054 * s * math.sqrt(variance)
+    plain = survival.plain_band(*survival.endpoint(patients, endpoint))
+    plain = plain[plain["time"] <= months].iloc[-1] if (plain["time"] <= months).any() else {"low": 1.0, "high": 1.0}
     low, high = survival.confidence_at(fit, months)
-    return {"km_estimate": s, "km_ci_low": low, "km_ci_high": high,
-            "km_plain_ci_low": s - half, "km_plain_ci_high": s + half}
+    return {"km_estimate": survival.survival_at(fit, months), "km_ci_low": low, "km_ci_high": high,
+            "km_plain_ci_low": float(plain["low"]), "km_plain_ci_high": float(plain["high"])}
 
 
 #: The size-standardised comparisons with Kepka et al.: name -> size class -> row of historical.csv.

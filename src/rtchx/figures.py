@@ -280,3 +280,60 @@ def design_plot(rows):
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1, frameon=False, fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def km_groups_plot(fits: dict, *, ylabel: str, band: str = "log-log", plain_bands: dict | None = None,
+                   show_censors: bool = True, at_risk_times=None, xmax: float = 130):
+    """Kaplan-Meier curves, one per group, with a 95% band ('log-log', 'plain' from ``plain_bands``, or 'none'),
+    optional censoring ticks and one row of numbers at risk per group."""
+    fig, ax = plt.subplots(figsize=(7.0, 4.2 + 0.25 * len(fits) * (at_risk_times is not None)))
+    for i, (name, fit) in enumerate(fits.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        fit.plot_survival_function(ax=ax, ci_show=band == "log-log", show_censors=show_censors, color=colour,
+                                   censor_styles={"marker": "|", "ms": 10, "mew": 1.5}, label=name)
+        if band == "plain" and plain_bands is not None:
+            b = plain_bands[name]
+            ax.fill_between(b["time"], b["low"].clip(0, 1), b["high"].clip(0, 1), step="post", color=colour,
+                            alpha=0.2)
+    ax.set_xlabel("Months from the first day of treatment")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(0, xmax)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
+    ax.legend(loc="upper right", frameon=True, fontsize=9)
+    if at_risk_times is not None:
+        ax.set_xticks(at_risk_times)
+        transform = matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes)
+        for i, (name, fit) in enumerate(fits.items()):
+            y = -0.28 - 0.09 * i
+            ax.text(-0.02, y, name, transform=ax.transAxes, ha="right", va="top", fontsize=8,
+                    color=PALETTE[i % len(PALETTE)])
+            for t in at_risk_times:
+                ax.text(t, y, str(int((fit.durations >= t).sum())), transform=transform, ha="center", va="top",
+                        fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130):
+    """The Kaplan-Meier curve drawn up to the ``step``-th event time (0: before any), the rest faint."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    times = [0.0, *table["time"].tolist()]
+    values = [1.0, *table["survival"].tolist()]
+    ax.step(times + [xmax], values + [values[-1]], where="post", color="0.8", lw=1.5, label="Whole curve")
+    event_times = table.loc[table["events"] > 0, "time"].tolist()
+    upto = event_times[step - 1] if step > 0 else 0.0
+    shown = [(t, v) for t, v in zip(times, values) if t <= upto]
+    end = event_times[step] if step < len(event_times) else xmax
+    ax.step([t for t, _ in shown] + [end], [v for _, v in shown] + [shown[-1][1]], where="post", color=PALETTE[0],
+            lw=2.5, label="Worked so far")
+    if step > 0:
+        ax.plot([upto], [shown[-1][1]], "o", color=PALETTE[3], ms=8, label="This step")
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
+    ax.set_xlabel("Months from the first day of treatment")
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper right", frameon=True, fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -94,6 +94,20 @@ def product_limit_table(durations, events) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["time", "at_risk", "events", "censored", "conditional", "survival"])
 
 
+def plain_band(durations, events, z: float = 1.959963984540054) -> pd.DataFrame:
+    """The plain Greenwood band, S +/- z S sqrt(V), one row per distinct time (columns time, low, high).
+
+    Not clipped: it can leave [0, 1], which is the reason the book's primary
+    band is the log(-log) one; a figure may clip it for display.
+    """
+    table = product_limit_table(durations, events)
+    n, d = table["at_risk"], table["events"]
+    # Greenwood's sum; a time at which everyone at risk has the event ends the curve at 0 and adds nothing
+    terms = (d / (n * (n - d)).where(n > d, 1)).where(n > d, 0.0)
+    half = z * table["survival"] * np.sqrt(terms.cumsum())
+    return pd.DataFrame({"time": table["time"], "low": table["survival"] - half, "high": table["survival"] + half})
+
+
 def confidence_at(fit: KaplanMeierFitter, months: float) -> tuple[float, float]:
     """(lower, upper) of the fit's 95% confidence band at a time, read off as a step function."""
     band = fit.confidence_interval_survival_function_

@@ -18,8 +18,9 @@ from . import compare, survival
 from .figures import reference_curves_plot
 
 #: The line every static view carries: how to get the live version.
-LIVE_HINT = ("This is a static view of the default settings, made when the book was built. "
-             "Open this chapter's notebook in Jupyter (see the README) to change the settings.")
+LIVE_HINT = ("This is a static view of the default settings, made when the book was built. To change the "
+             "settings, open this chapter as a notebook: the launch (rocket) button at the top of the page runs "
+             "it on Binder, and the README explains how to run it on your own machine.")
 
 
 def _result_html(row: dict) -> str:
@@ -52,7 +53,7 @@ class _Explorer:
 
     def static_html(self) -> str:
         """The default view as HTML, for the book where there is no kernel."""
-        body = self._body_html() if self.last else _error_html("the default settings failed")
+        body = self._body_html() if self.last is not None else _error_html("the default settings failed")
         return f"<div class='rtchx-static'>{body}<p class='rtchx-live-hint'><em>{LIVE_HINT}</em></p></div>"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -204,3 +205,244 @@ class DesignExplorer(_Explorer):
 
     def _body_html(self) -> str:
         return _design_html(self.last)
+
+
+def _figure_html(fig, alt: str) -> str:
+    """A matplotlib figure as an inline PNG with alt text, for a static view (then closed)."""
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"<img src='data:image/png;base64,{data}' alt='{html.escape(alt, quote=True)}' style='max-width:100%'>"
+
+
+def _table_html(frame: pd.DataFrame, highlight: int | None = None) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        style = " style='background:#fff3cd;font-weight:600'" if i == highlight else ""
+        rows.append(f"<tr{style}>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>")
+    return f"<table class='rtchx-result'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+#: Ways to split the patients for the Kaplan-Meier explorer: the subgroup chapter's groupings and the dose
+#: the paper's introduction cites for lasting control.
+def _strata():
+    from . import protocol
+
+    strata = {"None": None, **survival.GROUPINGS}
+    strata[f"Dose (≥ {protocol.CURATIVE_DOSE_GY} Gy)"] = lambda p: p["dose_gy"].map(
+        lambda d: f"≥ {protocol.CURATIVE_DOSE_GY} Gy" if d >= protocol.CURATIVE_DOSE_GY
+        else f"< {protocol.CURATIVE_DOSE_GY} Gy")
+    return strata
+
+
+class KaplanMeierExplorer(_Explorer):
+    """Choose endpoint, split, interval and decorations; see the curves and a summary per group."""
+
+    BANDS = ("log-log", "plain", "none")
+
+    def __init__(self, patients: pd.DataFrame):
+        import ipywidgets as w
+
+        self.patients = patients
+        self.strata = _strata()
+        style = {"description_width": "10em"}
+        self.endpoint = w.Dropdown(options=[(survival.endpoint_label(e), e) for e in survival.ENDPOINTS],
+                                   value="local_control", description="Endpoint", style=style)
+        self.split = w.Dropdown(options=list(self.strata), value="None", description="Split by", style=style)
+        self.band = w.ToggleButtons(options=[("log(-log) 95%", "log-log"), ("plain 95%", "plain"), ("none", "none")],
+                                    value="log-log", description="Interval", style=style)
+        self.censors = w.Checkbox(value=True, description="Censoring marks")
+        self.at_risk = w.Checkbox(value=True, description="Numbers at risk")
+        self.result = w.HTML()
+        self.plot = w.Output()
+        self.controls = (self.endpoint, self.split, self.band, self.censors, self.at_risk)
+        for control in self.controls:
+            control.observe(lambda _change: self.update(), names="value")
+        self.widget = w.VBox([*self.controls, self.result, self.plot])
+        self.update()
+
+    def compute(self) -> dict:
+        """Fits and a summary row per group for the current settings."""
+        if self.band.value not in self.BANDS:
+            raise ValueError(f"unknown interval {self.band.value!r}")
+        grouping = self.strata[self.split.value]
+        groups = (pd.Series("All patients", index=self.patients.index) if grouping is None
+                  else grouping(self.patients).astype(str))
+        fits, bands, rows = {}, {}, []
+        for name in sorted(groups.unique()):
+            subset = self.patients[groups == name]
+            fits[name] = survival.kaplan_meier(subset, self.endpoint.value, label=f"{name} (n = {len(subset)})")
+            bands[fits[name]._label] = survival.plain_band(*survival.endpoint(subset, self.endpoint.value))
+            median = fits[name].median_survival_time_
+            rows.append({"Group": name, "Patients": len(subset),
+                         "Events": int(survival.endpoint(subset, self.endpoint.value)[1].sum()),
+                         "Median (months)": "not reached" if median == float("inf") else f"{median:g}",
+                         "At 5 years": f"{survival.survival_at(fits[name], 60):.0%}"})
+        return {"fits": {f._label: f for f in fits.values()}, "bands": bands, "summary": pd.DataFrame(rows)}
+
+    def figure(self, row: dict):
+        from .figures import km_groups_plot
+
+        return km_groups_plot(row["fits"], ylabel=survival.endpoint_label(self.endpoint.value),
+                              band=self.band.value, plain_bands=row["bands"], show_censors=self.censors.value,
+                              at_risk_times=[0, 24, 48, 72, 96, 120] if self.at_risk.value else None)
+
+    def update(self) -> None:
+        self.plot.clear_output()
+        try:
+            self.last = self.compute()
+        except ValueError as error:
+            self.last = None
+            self.result.value = _error_html(str(error))
+            return
+        self.result.value = _table_html(self.last["summary"])
+        with self.plot:
+            fig = self.figure(self.last)
+            plt.close(fig)
+            display(fig)
+
+    def _body_html(self) -> str:
+        alt = (f"Kaplan-Meier curve of {survival.endpoint_label(self.endpoint.value).lower()} for all patients, "
+               "with its 95% band, censoring marks and numbers at risk (the explorer's default view).")
+        return _table_html(self.last["summary"]) + _figure_html(self.figure(self.last), alt)
+
+
+class KaplanMeierByHand(_Explorer):
+    """Step through the product-limit table one event time at a time, drawing the curve as it grows."""
+
+    def __init__(self, patients: pd.DataFrame, endpoint: str = "overall_survival"):
+        import ipywidgets as w
+
+        self.patients = patients
+        style = {"description_width": "10em"}
+        self.endpoint = w.Dropdown(options=[(survival.endpoint_label(e), e) for e in survival.ENDPOINTS],
+                                   value=endpoint, description="Endpoint", style=style)
+        self.step = w.IntSlider(value=0, min=0, max=1, description="Event time", style=style)
+        self.result = w.HTML()
+        self.plot = w.Output()
+        self.endpoint.observe(lambda _change: self._reset(), names="value")
+        self.step.observe(lambda _change: self.update(), names="value")
+        self.widget = w.VBox([self.endpoint, self.step, self.result, self.plot])
+        self._reset()
+
+    def _reset(self) -> None:
+        table = survival.product_limit_table(*survival.endpoint(self.patients, self.endpoint.value))
+        self.step.max = int((table["events"] > 0).sum())
+        self.step.value = 0
+        self.update()
+
+    def compute(self, step: int | None = None) -> dict:
+        """The table up to the ``step``-th event time, the row of that step, and a sentence saying what happened."""
+        step = self.step.value if step is None else step
+        table = survival.product_limit_table(*survival.endpoint(self.patients, self.endpoint.value))
+        event_rows = table.index[table["events"] > 0].tolist()
+        if not 0 <= step <= len(event_rows):
+            raise ValueError(f"step must lie between 0 and {len(event_rows)}, got {step}")
+        if step == 0:
+            shown, current = table.iloc[0:0], None
+            text = f"Before the first event, all {len(self.patients)} patients are event-free: S = 1."
+        else:
+            index = event_rows[step - 1]
+            shown, current = table.loc[:index], table.loc[index]
+            before = 1.0 if step == 1 else float(table.loc[event_rows[step - 2], "survival"])
+            when = f"{current['time']:g} month" + ("" if current["time"] == 1 else "s")
+            text = (f"At {when}, {int(current['at_risk'])} patients are at risk and "
+                    f"{int(current['events'])} {'has' if current['events'] == 1 else 'have'} the event: the share "
+                    f"getting through is ({int(current['at_risk'])} − {int(current['events'])})/"
+                    f"{int(current['at_risk'])} = {current['conditional']:.3f}, so S = {before:.3f} × "
+                    f"{current['conditional']:.3f} = {current['survival']:.3f}.")
+        frame = shown.assign(time=shown["time"].map("{:g}".format),
+                             conditional=shown["conditional"].map("{:.3f}".format),
+                             survival=shown["survival"].map("{:.3f}".format)).rename(columns={
+            "time": "Month", "at_risk": "At risk", "events": "Events", "censored": "Censored",
+            "conditional": "Share getting through", "survival": "S so far"})
+        return {"table": table, "frame": frame, "step": step, "text": text}
+
+    def figure(self, row: dict):
+        from .figures import product_limit_step_plot
+
+        return product_limit_step_plot(row["table"], row["step"], ylabel=survival.endpoint_label(self.endpoint.value))
+
+    def _html(self, row: dict) -> str:
+        highlight = len(row["frame"]) - 1 if row["step"] else None
+        return f"<p>{html.escape(row['text'])}</p>" + _table_html(row["frame"], highlight)
+
+    def update(self) -> None:
+        self.plot.clear_output()
+        try:
+            self.last = self.compute()
+        except ValueError as error:
+            self.last = None
+            self.result.value = _error_html(str(error))
+            return
+        self.result.value = self._html(self.last)
+        with self.plot:
+            fig = self.figure(self.last)
+            plt.close(fig)
+            display(fig)
+
+    def _body_html(self) -> str:
+        # the static view shows two key steps: the first event, and the whole table
+        first, whole = self.compute(1), self.compute(self.step.max)
+        label = survival.endpoint_label(self.endpoint.value).lower()
+        return (self._html(first) + _figure_html(self.figure(first), f"The {label} curve drawn up to its first "
+                                                 "event, the rest of the curve faint.")
+                + self._html(whole) + _figure_html(self.figure(whole), f"The whole {label} curve, worked step by "
+                                                   "step."))
+
+
+class WhatIfExplorer(_Explorer):
+    """Change one patient's record and see every headline estimate and the audit statuses change."""
+
+    def __init__(self, patients: pd.DataFrame, patient: int = 10, change: str = "censor_death"):
+        import ipywidgets as w
+
+        from . import whatif
+
+        self.patients = patients
+        style = {"description_width": "10em"}
+        self.patient = w.Dropdown(options=[int(p) for p in patients["patient"]], value=patient,
+                                  description="Patient", style=style)
+        self.change = w.RadioButtons(options=[(text, key) for key, text in whatif.CHANGES.items()], value=change,
+                                     description="Change", style=style, layout=w.Layout(width="95%"))
+        self.month = w.FloatText(value=12.0, step=1, description="Month (failure)", style=style)
+        self.result = w.HTML()
+        self.controls = (self.patient, self.change, self.month)
+        for control in self.controls:
+            control.observe(lambda _change: self.update(), names="value")
+        self.widget = w.VBox([*self.controls, self.result])
+        self.update()
+
+    def compute(self) -> pd.DataFrame:
+        from . import whatif
+
+        return whatif.compare_scenarios(self.patients, int(self.patient.value), self.change.value,
+                                        float(self.month.value))
+
+    def update(self) -> None:
+        self.month.disabled = self.change.value != "local_failure_at"
+        try:
+            self.last = self.compute()
+        except ValueError as error:
+            self.last = None
+            self.result.value = _error_html(str(error))
+            return
+        self.result.value = self._body_html()
+
+    def _body_html(self) -> str:
+        from . import whatif
+
+        what = whatif.CHANGES[self.change.value].lower()
+        rows = list(self.last.itertuples(index=False))
+        highlight = [i for i, r in enumerate(rows) if r.Changed]
+        table = _table_html(self.last, None)
+        for i in highlight:   # mark every row that moved
+            table = table.replace(f"<tr><td>{html.escape(rows[i].Quantity)}</td>",
+                                  f"<tr style='background:#fff3cd;font-weight:600'><td>"
+                                  f"{html.escape(rows[i].Quantity)}</td>", 1)
+        return f"<p>Patient {self.patient.value}: {html.escape(what)}.</p>{table}"

@@ -1,0 +1,62 @@
+"""What-if edits of one patient: the edits themselves, their refusals, and the recomputed numbers by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from rtchx import whatif, widgets
+
+
+def test_censoring_patient_10s_death_by_hand(patients):
+    # patient 10 died at 5 months; censored instead, the deaths at 9, 10, 13 months are among 8, 7, 6 at risk:
+    # S(13) = 10/11 * 9/10 (deaths at 1 and 4) * 7/8 * 6/7 * 5/6 = 0.511 > 0.5, so the median moves to 26
+    table = whatif.compare_scenarios(patients, 10, "censor_death").set_index("Quantity")
+    assert table.loc["Deaths", "With the change"] == "7"
+    assert table.loc["Median overall survival (months)", "Table 3"] == "13"
+    assert table.loc["Median overall survival (months)", "With the change"] == "26"
+    assert table.loc["Local control at 5 years", "Changed"] == ""      # local control does not use deaths
+
+
+def test_a_new_local_failure_by_hand(patients):
+    # a local failure for patient 2 at 5 months: at 5 months 9 at risk (patients 6 and 11 censored at 1 and 4),
+    # patient 10 censored at 5 too, so 7 at risk at 6 months and 5 at 21: 8/9 * 6/7 * 4/5
+    edited = whatif.apply_change(patients, 2, "local_failure_at", 5)
+    assert edited.loc[edited["patient"] == 2, "lc_months"].item() == 5
+    table = whatif.compare_scenarios(patients, 2, "local_failure_at", 5).set_index("Quantity")
+    assert table.loc["Local control at 5 years", "With the change"] == f"{8 / 9 * 6 / 7 * 4 / 5:.0%}"
+    assert table.loc["Local failures", "With the change"] == "3"
+
+
+def test_removing_a_patient_changes_the_denominators(patients):
+    table = whatif.compare_scenarios(patients, 3, "remove").set_index("Quantity")
+    assert table.loc["Patients", "With the change"] == "10"
+    # claims about eleven patients stop reproducing; the case report (patient 3) cannot be checked at all
+    assert int(table.loc["Audit: not computable", "With the change"]) > int(table.loc["Audit: not computable",
+                                                                                       "Table 3"])
+
+
+def test_no_change_changes_nothing(patients):
+    assert not whatif.compare_scenarios(patients, 1, "none")["Changed"].any()
+
+
+@pytest.mark.parametrize("args, message", [
+    ((1, "censor_death"), "did not die"),
+    ((1, "local_failure_at", 5), "alive without disease"),
+    ((2, "local_failure_at", 50), "after death"),
+    ((2, "local_failure_at", 0), "month after the start"),
+    ((99, "remove"), "no patient 99"),
+    ((2, "explode"), "unknown change"),
+])
+def test_impossible_changes_are_refused(patients, args, message):
+    with pytest.raises(ValueError, match=message):
+        whatif.apply_change(patients, *args)
+
+
+def test_what_if_explorer_follows_and_refuses(patients):
+    explorer = widgets.WhatIfExplorer(patients)
+    assert "26" in explorer.result.value and widgets.LIVE_HINT in explorer.static_html()
+    explorer.patient.value = 1
+    assert explorer.last is None and "did not die" in explorer.result.value
+    explorer.change.value = "remove"
+    assert explorer.last.set_index("Quantity").loc["Patients", "With the change"] == "10"
+    assert explorer.month.disabled
