@@ -17,6 +17,21 @@ from . import audit, compare, data, design, results
 from .schema import DataValidationError
 
 
+def _print_rows(make_rows, as_json: bool, line) -> int:
+    """Print the rows ``make_rows()`` returns as JSON or one ``line(row)`` each; a ValueError is a usage error (2)."""
+    try:
+        rows = make_rows()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(line(row))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rtchx", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=None,
@@ -41,33 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "design":
-        try:
-            rows = design.trial_sizes(args.p0, args.p1, power=args.power)
-        except ValueError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        if args.json:
-            print(json.dumps(rows, indent=2))
-        else:
-            for r in rows:
-                print(f"{r['design']:<40} {r['patients'] or '-':>4}  {r['rule']}")
-        return 0
+        return _print_rows(lambda: design.trial_sizes(args.p0, args.p1, power=args.power), args.json,
+                           lambda r: f"{r['design']:<40} {r['patients'] or '-':>4}  {r['rule']}")
     data_dir = args.data_dir or data.find_data_dir()
     if args.command == "compare":
         patients = data.with_derived_columns(data.load_patients(data_dir))
-        try:
-            rows = compare.comparisons(patients, data.load_historical(data_dir), args.shape, args.alpha)
-        except ValueError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
-        if args.json:
-            print(json.dumps(rows, indent=2))
-        else:
-            for r in rows:
-                print(f"{r['comparator']:<24} {r['endpoint']:<17} {r['size_basis']:<9} E = {r['expected_events']:6.2f}  "
-                      f"O/E = {r['o_over_e']:.2f} ({r['o_over_e_ci_low']:.2f}-{r['o_over_e_ci_high']:.2f})  "
-                      f"p exact = {r['p_exact']:.3f}")
-        return 0
+        return _print_rows(
+            lambda: compare.comparisons(patients, data.load_historical(data_dir), args.shape, args.alpha), args.json,
+            lambda r: (f"{r['comparator']:<24} {r['endpoint']:<17} {r['size_basis']:<9} "
+                       f"E = {r['expected_events']:6.2f}  O/E = {r['o_over_e']:.2f} "
+                       f"({r['o_over_e_ci_low']:.2f}-{r['o_over_e_ci_high']:.2f})  p exact = {r['p_exact']:.3f}"))
     if args.command == "audit":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         table = audit.ledger(data.load_resource("claims", data_dir), patients)

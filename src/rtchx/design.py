@@ -17,6 +17,7 @@ needs every patient followed to t; the log-rank designs use censored data.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 
@@ -120,6 +121,7 @@ def _promising_probability(b: _Binomial, n1: int, n: int) -> tuple[np.ndarray, n
     return pet, 1 - pet[:, None] - continuing
 
 
+@functools.lru_cache(maxsize=64)   # an exhaustive search; chapters and explorers ask for the same designs
 def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.8,
                     n_max: int = 100) -> dict[str, TwoStage]:
     """Simon's optimal and minimax two-stage designs, found by exhaustive search up to ``n_max`` patients.

@@ -27,6 +27,15 @@ def set_theme() -> None:
     })
 
 
+def survival_axes(ax, *, ylabel: str, xmax: float) -> None:
+    """The book's survival-curve axes: months from the start of treatment, 0-105% in percent."""
+    ax.set_xlabel("Months from the first day of treatment")
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
+
+
 def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
             at_risk_times: list[float] | None = None, ax=None):
     """A Kaplan-Meier curve with its 95% band, censoring ticks and numbers at risk below.
@@ -41,11 +50,7 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
         ax=ax, ci_show=True, show_censors=True, color=PALETTE[0],
         censor_styles={"marker": "|", "ms": 10, "mew": 1.5},
     )
-    ax.set_xlabel("Months from the first day of treatment")
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(0, 1.05)
-    ax.set_xlim(0, xmax if xmax is not None else float(fit.durations.max()) * 1.03)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
+    survival_axes(ax, ylabel=ylabel, xmax=xmax if xmax is not None else float(fit.durations.max()) * 1.03)
     ax.legend(loc="best", frameon=True)
     if at_risk_times is not None:
         ax.set_xticks(at_risk_times)
@@ -128,11 +133,7 @@ def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, 
     earliest.plot_survival_function(ax=ax, ci_show=False, color=PALETTE[0], linestyle="--")
     ax.plot(list(reported), list(reported.values()), "D", color=PALETTE[3], ms=8,
             label="Reported by the paper")
-    ax.set_xlim(0, xmax)
-    ax.set_ylim(0, 1.05)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
-    ax.set_xlabel("Months from the first day of treatment")
-    ax.set_ylabel(ylabel)
+    survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=9)
     fig.tight_layout()
     return fig
@@ -295,11 +296,7 @@ def km_groups_plot(fits: dict, *, ylabel: str, band: str = "log-log", plain_band
             b = plain_bands[name]
             ax.fill_between(b["time"], b["low"].clip(0, 1), b["high"].clip(0, 1), step="post", color=colour,
                             alpha=0.2)
-    ax.set_xlabel("Months from the first day of treatment")
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(0, 1.05)
-    ax.set_xlim(0, xmax)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
+    survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=9)
     if at_risk_times is not None:
         ax.set_xticks(at_risk_times)
@@ -329,11 +326,7 @@ def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130)
             lw=2.5, label="Worked so far")
     if step > 0:
         ax.plot([upto], [shown[-1][1]], "o", color=PALETTE[3], ms=8, label="This step")
-    ax.set_xlim(0, xmax)
-    ax.set_ylim(0, 1.05)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
-    ax.set_xlabel("Months from the first day of treatment")
-    ax.set_ylabel(ylabel)
+    survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=9)
     fig.tight_layout()
     return fig

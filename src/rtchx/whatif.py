@@ -63,7 +63,8 @@ SHOWN = {
 }
 
 
-def _summary(patients: pd.DataFrame) -> dict[str, float]:
+def summary(patients: pd.DataFrame) -> dict[str, float]:
+    """The headline numbers, the primary comparison and the audit scorecard of one patient table."""
     values = results.headline(patients)
     out = {name: values[key] for name, (key, _) in SHOWN.items()}
     primary = compare.compare_one(patients, data.load_historical(), compare.PRIMARY["comparator"],
@@ -87,10 +88,14 @@ def _shown(name: str, value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.1f}" if "months" in name else f"{value:.2f}"
 
 
-def compare_scenarios(patients: pd.DataFrame, patient: int, change: str, month: float | None = None) -> pd.DataFrame:
-    """One row per headline number: Table 3's value, the value after the change, and whether it moved."""
-    before = _summary(patients)
-    after = _summary(apply_change(patients, patient, change, month))
+def compare_scenarios(patients: pd.DataFrame, patient: int, change: str, month: float | None = None, *,
+                      before: dict[str, float] | None = None) -> pd.DataFrame:
+    """One row per headline number: Table 3's value, the value after the change, and whether it moved.
+
+    ``before`` is ``summary(patients)`` when the caller already has it (the explorer computes it once).
+    """
+    before = summary(patients) if before is None else before
+    after = summary(apply_change(patients, patient, change, month))
     return pd.DataFrame({
         "Quantity": list(before),
         "Table 3": [_shown(k, v) for k, v in before.items()],

@@ -47,9 +47,38 @@ class _Explorer:
 
     widget = None
     last = None
+    plot = None   # an ipywidgets Output for explorers that draw a figure
+
+    def compute(self):
+        raise NotImplementedError
 
     def _body_html(self) -> str:
         raise NotImplementedError
+
+    def _live_html(self) -> str:
+        """What the live widget shows above its figure; by default the same as the static view's body."""
+        return self._body_html()
+
+    def _set_controls(self) -> None:
+        """Enable or disable controls for the current settings (before recomputing)."""
+
+    def update(self) -> None:
+        """Recompute and redraw; a bad setting shows a message instead of a result, never a traceback."""
+        self._set_controls()
+        if self.plot is not None:
+            self.plot.clear_output()
+        try:
+            self.last = self.compute()
+        except ValueError as error:
+            self.last = None
+            self.result.value = _error_html(str(error))
+            return
+        self.result.value = self._live_html()
+        if self.plot is not None:
+            with self.plot:
+                fig = self.figure(self.last)
+                plt.close(fig)
+                display(fig)
 
     def static_html(self) -> str:
         """The default view as HTML, for the book where there is no kernel."""
@@ -119,26 +148,13 @@ class ComparisonExplorer(_Explorer):
                     for size, i in compare.SIZE_STANDARDISED[row["comparator"]].items() if size != "<=5 cm"}
         return {"Reference": (row["historical_rate"], row["timepoint_months"])}
 
-    def update(self) -> None:
-        """Recompute and redraw; a bad setting shows a message instead of a result, never a traceback."""
-        sized = self.comparator.value in compare.SIZE_STANDARDISED
-        self.size_basis.disabled = not sized
+    def _set_controls(self) -> None:
+        self.size_basis.disabled = self.comparator.value not in compare.SIZE_STANDARDISED
         self.rate.disabled = self.timepoint.disabled = self.comparator.value != self.CUSTOM
-        self.plot.clear_output()
-        try:
-            row = self.compute()
-        except ValueError as error:
-            self.last = None
-            self.result.value = _error_html(str(error))
-            return
-        self.last = row
-        self.result.value = _result_html(row)
-        with self.plot:
-            fig = reference_curves_plot(survival.kaplan_meier(self.patients, "local_control"),
-                                        self.reference_curves(row), shape=row["shape"],
-                                        ylabel="Local control", xmax=130)
-            plt.close(fig)
-            display(fig)
+
+    def figure(self, row: dict):
+        return reference_curves_plot(survival.kaplan_meier(self.patients, "local_control"),
+                                     self.reference_curves(row), shape=row["shape"], ylabel="Local control", xmax=130)
 
     def _body_html(self) -> str:
         return _result_html(self.last)
@@ -193,16 +209,6 @@ class DesignExplorer(_Explorer):
             power=float(self.power.value), accrual=float(self.accrual.value), follow_up=float(self.follow_up.value),
             death_hazard=self.cohort_death_hazard if self.deaths.value else 0.0)
 
-    def update(self) -> None:
-        """Recompute; a bad setting shows a message instead of a table, never a traceback."""
-        try:
-            self.last = self.compute()
-        except ValueError as error:
-            self.last = None
-            self.result.value = _error_html(str(error))
-            return
-        self.result.value = _design_html(self.last)
-
     def _body_html(self) -> str:
         return _design_html(self.last)
 
@@ -228,9 +234,9 @@ def _table_html(frame: pd.DataFrame, highlight: int | None = None) -> str:
     return f"<table class='rtchx-result'><tr>{head}</tr>{''.join(rows)}</table>"
 
 
-#: Ways to split the patients for the Kaplan-Meier explorer: the subgroup chapter's groupings and the dose
-#: the paper's introduction cites for lasting control.
 def _strata():
+    """Ways to split the patients for the Kaplan-Meier explorer: the subgroup chapter's groupings and the
+    dose the paper's introduction cites for lasting control."""
     from . import protocol
 
     strata = {"None": None, **survival.GROUPINGS}
@@ -276,14 +282,15 @@ class KaplanMeierExplorer(_Explorer):
         fits, bands, rows = {}, {}, []
         for name in sorted(groups.unique()):
             subset = self.patients[groups == name]
-            fits[name] = survival.kaplan_meier(subset, self.endpoint.value, label=f"{name} (n = {len(subset)})")
-            bands[fits[name]._label] = survival.plain_band(*survival.endpoint(subset, self.endpoint.value))
-            median = fits[name].median_survival_time_
-            rows.append({"Group": name, "Patients": len(subset),
-                         "Events": int(survival.endpoint(subset, self.endpoint.value)[1].sum()),
+            label = f"{name} (n = {len(subset)})"
+            durations, events = survival.endpoint(subset, self.endpoint.value)
+            fits[label] = fit = survival.kaplan_meier(subset, self.endpoint.value, label=label)
+            bands[label] = survival.plain_band(durations, events)
+            median = fit.median_survival_time_
+            rows.append({"Group": name, "Patients": len(subset), "Events": int(events.sum()),
                          "Median (months)": "not reached" if median == float("inf") else f"{median:g}",
-                         "At 5 years": f"{survival.survival_at(fits[name], 60):.0%}"})
-        return {"fits": {f._label: f for f in fits.values()}, "bands": bands, "summary": pd.DataFrame(rows)}
+                         "At 5 years": f"{survival.survival_at(fit, 60):.0%}"})
+        return {"fits": fits, "bands": bands, "summary": pd.DataFrame(rows)}
 
     def figure(self, row: dict):
         from .figures import km_groups_plot
@@ -292,19 +299,8 @@ class KaplanMeierExplorer(_Explorer):
                               band=self.band.value, plain_bands=row["bands"], show_censors=self.censors.value,
                               at_risk_times=[0, 24, 48, 72, 96, 120] if self.at_risk.value else None)
 
-    def update(self) -> None:
-        self.plot.clear_output()
-        try:
-            self.last = self.compute()
-        except ValueError as error:
-            self.last = None
-            self.result.value = _error_html(str(error))
-            return
-        self.result.value = _table_html(self.last["summary"])
-        with self.plot:
-            fig = self.figure(self.last)
-            plt.close(fig)
-            display(fig)
+    def _live_html(self) -> str:
+        return _table_html(self.last["summary"])
 
     def _body_html(self) -> str:
         alt = (f"Kaplan-Meier curve of {survival.endpoint_label(self.endpoint.value).lower()} for all patients, "
@@ -372,19 +368,8 @@ class KaplanMeierByHand(_Explorer):
         highlight = len(row["frame"]) - 1 if row["step"] else None
         return f"<p>{html.escape(row['text'])}</p>" + _table_html(row["frame"], highlight)
 
-    def update(self) -> None:
-        self.plot.clear_output()
-        try:
-            self.last = self.compute()
-        except ValueError as error:
-            self.last = None
-            self.result.value = _error_html(str(error))
-            return
-        self.result.value = self._html(self.last)
-        with self.plot:
-            fig = self.figure(self.last)
-            plt.close(fig)
-            display(fig)
+    def _live_html(self) -> str:
+        return self._html(self.last)
 
     def _body_html(self) -> str:
         # the static view shows two key steps: the first event, and the whole table
@@ -405,6 +390,7 @@ class WhatIfExplorer(_Explorer):
         from . import whatif
 
         self.patients = patients
+        self.before = whatif.summary(patients)   # Table 3's own numbers: the same for every setting
         style = {"description_width": "10em"}
         self.patient = w.Dropdown(options=[int(p) for p in patients["patient"]], value=patient,
                                   description="Patient", style=style)
@@ -422,17 +408,10 @@ class WhatIfExplorer(_Explorer):
         from . import whatif
 
         return whatif.compare_scenarios(self.patients, int(self.patient.value), self.change.value,
-                                        float(self.month.value))
+                                        float(self.month.value), before=self.before)
 
-    def update(self) -> None:
+    def _set_controls(self) -> None:
         self.month.disabled = self.change.value != "local_failure_at"
-        try:
-            self.last = self.compute()
-        except ValueError as error:
-            self.last = None
-            self.result.value = _error_html(str(error))
-            return
-        self.result.value = self._body_html()
 
     def _body_html(self) -> str:
         from . import whatif
