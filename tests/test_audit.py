@@ -106,3 +106,15 @@ def test_cli_prints_the_full_ledger_as_json(repo, claims):
         assert {"id", "location", "quantity", "reported", "reproduced", "status", "explanation"} <= set(record)
         assert record["status"] in audit.STATUSES
         assert (record["reproduced"] is None) == (record["status"] in ("impossible", "not computable"))
+
+
+def test_a_claim_about_a_failure_the_data_no_longer_have_is_not_computable(patients, claims):
+    """Censor patient 5's local failure: there is no second local failure left to time."""
+    edited = patients.copy()
+    edited.loc[edited["patient"] == 5, "local_failure"] = False
+    table = audit.ledger(claims, edited)
+    second = table[table["check"] == "lf_time_second"]
+    assert len(second) and set(second["status"]) == {"not computable"}
+    assert "too few matching patients" in second["explanation"].iloc[0]
+    first = table[table["check"] == "lf_time_first"]
+    assert set(first["status"]) != {"not computable"}   # the one failure left still has a time

@@ -127,7 +127,7 @@ def test_sensitivity_covers_every_variant_under_both_shapes(patients, repo):
     assert compare.label(rows[0]) == "Kepka by size (as cited), size before RT"
     # the plateau can only lower E
     half = len(compare.SENSITIVITY)
-    assert all(p["expected_events"] <= e["expected_events"] for e, p in zip(rows[:half], rows[half:]))
+    assert all(p["expected_events"] <= e["expected_events"] for e, p in zip(rows[:half], rows[half:], strict=True))
 
 
 @pytest.mark.parametrize("comparator, basis, message", [

@@ -6,11 +6,9 @@ import json
 import re
 
 import frictionless
-import pytest
+from conftest import edit_csv
 
 from rtchx import data
-
-from conftest import edit_csv
 
 CONTRACT = [  # the column names other parts of the book rely on (issue 2)
     "patient", "cohort", "histology", "site", "t_stage", "grade", "diameter_initial_cm",

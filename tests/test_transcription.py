@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 
-
 def find_paper() -> Path:
     """The paper's text: $RTCHX_PAPER, or shared/paper/paper.txt beside the repository or above it."""
     if os.environ.get("RTCHX_PAPER"):

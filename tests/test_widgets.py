@@ -49,7 +49,7 @@ def test_comparison_explorer_custom_rate_matches_the_single_rate_comparison(expl
 ])
 def test_comparison_explorer_refuses_bad_settings_with_a_message(explorer, control, value, message):
     explorer.comparator.value = explorer.CUSTOM
-    setattr(getattr(explorer, control), "value", value)
+    getattr(explorer, control).value = value
     assert explorer.last is None
     assert "Cannot compute" in explorer.result.value and message in explorer.result.value
     getattr(explorer, control).value = {"alpha": 0.05, "rate": 0.45, "timepoint": 60}[control]

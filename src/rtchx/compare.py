@@ -103,7 +103,7 @@ def expected_by_patient(patients: pd.DataFrame, *, rate: float | None = None,
     else:
         column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
         rates = patients[column].map(lambda d: size_class_rates(rates_by_size, d))
-    hazard = [cumulative_hazard(float(t), float(r), timepoint, shape) for t, r in zip(durations, rates)]
+    hazard = [cumulative_hazard(float(t), float(r), timepoint, shape) for t, r in zip(durations, rates, strict=True)]
     return pd.DataFrame({"patient": patients["patient"], "rate": rates, "months": durations,
                          "event": events, "cumulative_hazard": hazard})
 

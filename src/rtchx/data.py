@@ -95,7 +95,7 @@ def _patient_rules(rows: list[dict], file: str) -> list[Problem]:
     for number, r in enumerate(rows, start=1):
         key = f"patient {r['patient']}"
 
-        def problem(column: str, message: str) -> None:
+        def problem(column: str, message: str, number=number, key=key) -> None:
             problems.append(Problem(file, message, row=number, key=key, column=column))
 
         if r["lc_months"] > r["os_months"]:
@@ -133,8 +133,8 @@ def _published_design_rules(rows: list[dict], file: str) -> list[Problem]:
     """A design must be a design: p1 above p0, stages that fit inside the trial, fields its kind needs."""
     problems = []
     for number, r in enumerate(rows, start=1):
-        def problem(column: str, message: str) -> None:
-            problems.append(Problem(file, message, row=number, key=f"id {r['id']}", column=column))
+        def problem(column: str, message: str, number=number, key=f"id {r['id']}") -> None:
+            problems.append(Problem(file, message, row=number, key=key, column=column))
 
         for column in ("p0", "p1", "alpha", "power"):
             if not 0 < r[column] < 1:
@@ -149,9 +149,9 @@ def _published_design_rules(rows: list[dict], file: str) -> list[Problem]:
                 problem(column, f"a two-stage design ({r['design']}) needs {column}")
             if not two_stage and r[column] is not None:
                 problem(column, f"a single-stage design has no {column}")
-        if two_stage and r["r1"] is not None and r["n1"] is not None:
-            if not r["r1"] < r["n1"] < r["n"]:
-                problem("n1", f"stage 1 must satisfy r1 < n1 < n, found {r['r1']} / {r['n1']} / {r['n']}")
+        stages_given = two_stage and r["r1"] is not None and r["n1"] is not None
+        if stages_given and not r["r1"] < r["n1"] < r["n"]:
+            problem("n1", f"stage 1 must satisfy r1 < n1 < n, found {r['r1']} / {r['n1']} / {r['n']}")
     return problems
 
 

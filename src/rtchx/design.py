@@ -22,6 +22,7 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.stats import binom, norm
 
 from . import survival
@@ -312,7 +313,8 @@ def trial_sizes(p0: float = DEFAULTS["p0"], p1: float = DEFAULTS["p1"], months: 
             results = compute()
         except ValueError as error:
             results = [{"patients": None, "rule": f"not found: {error}"} for _ in designs]
-        rows += [{"design": name, "expected_patients": None, **result} for name, result in zip(designs, results)]
+        rows += [{"design": name, "expected_patients": None, **result}
+                 for name, result in zip(designs, results, strict=True)]
     return rows
 
 
@@ -327,13 +329,12 @@ def _printed_precision(value: float) -> float:
     return 0.5 * 10.0 ** -decimals + 1e-12 if decimals else 0.0
 
 
-def check_published(published) -> "pd.DataFrame":
+def check_published(published) -> pd.DataFrame:
     """Recompute each design of ``data/published_designs.csv`` and say whether every published number agrees.
 
     A'Hern's r is the fewest successes that make the treatment promising; Simon's
     r1 and r are the most successes that do not (each table's own convention).
     """
-    import pandas as pd
 
     rows = []
     for row in published.itertuples(index=False):

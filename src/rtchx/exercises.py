@@ -11,9 +11,10 @@ for. In a notebook::
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -209,7 +210,7 @@ def _work_lc_rmst(p):
     horizon = float(fit.durations.max())
     times = [t for t in curve.index if t < horizon] + [horizon]
     widths: dict[float, float] = {}   # each level of the curve and how long it lasts
-    for a, b in zip(times[:-1], times[1:]):
+    for a, b in itertools.pairwise(times):
         widths[round(float(curve.loc[a]), 6)] = widths.get(round(float(curve.loc[a]), 6), 0.0) + b - a
     parts = [f"{level:.3f} × {width:g}" for level, width in widths.items() if width > 0]
     return (f"Add up the area under the step curve to {horizon:g} months, one level at a time (height × months "

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import struct
+import zlib
+
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.text
 import matplotlib.transforms
 import seaborn as sns
 from lifelines import KaplanMeierFitter
@@ -14,17 +19,48 @@ PALETTE = sns.color_palette("colorblind")
 #: Page-width figure size in inches (the book's text column is about 7 inches wide).
 PAGE_WIDTH = (7.0, 4.2)
 
+#: Resolution of the book's figures: a page-width figure is about 770 pixels wide.
+DPI = 110
+
+#: No text in a figure is smaller than this (points); the browser tests check what it becomes on screen.
+SMALLEST_TEXT_PT = 9
+
+#: The PNG text key under which each figure records its smallest font size in points.
+SMALLEST_TEXT_KEY = "rtchx-smallest-text-pt"
+
 
 def set_theme() -> None:
     """Apply the book's single plotting theme; call once at the top of every chapter."""
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=1.0)
     matplotlib.rcParams.update({
         "figure.figsize": PAGE_WIDTH,
-        "figure.dpi": 110,
-        "savefig.dpi": 150,
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
         "savefig.bbox": "tight",
         "axes.titleweight": "bold",
     })
+
+
+def smallest_text_pt(fig) -> float:
+    """The font size (points) of the smallest visible, non-empty text in a drawn figure."""
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+             if t.get_visible() and t.get_text().strip()]
+    return min(sizes) if sizes else float("inf")
+
+
+def _png_with_text(png: bytes, key: str, value: str) -> bytes:
+    """Insert a tEXt chunk right after the PNG header chunk (IHDR)."""
+    body = key.encode("latin-1") + b"\0" + value.encode("latin-1")
+    chunk = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+    end_of_header = 8 + 4 + 4 + 13 + 4   # signature, IHDR length, type, data, CRC
+    return png[:end_of_header] + chunk + png[end_of_header:]
+
+
+def png_bytes(fig) -> bytes:
+    """The figure as a PNG at the book's resolution, recording its smallest text size (for the browser tests)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")   # drawing creates the tick labels
+    return _png_with_text(buffer.getvalue(), SMALLEST_TEXT_KEY, f"{smallest_text_pt(fig):g}")
 
 
 def survival_axes(ax, *, ylabel: str, xmax: float) -> None:
@@ -67,9 +103,10 @@ def add_at_risk_row(ax, fit: KaplanMeierFitter, times) -> None:
     """
     durations = fit.durations
     transform = matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes)
-    ax.text(-0.05, -0.30, "At risk", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+    ax.text(-0.05, -0.30, "At risk", transform=ax.transAxes, ha="right", va="top", fontsize=SMALLEST_TEXT_PT)
     for t in times:
-        ax.text(t, -0.30, str(int((durations >= t).sum())), transform=transform, ha="center", va="top", fontsize=9)
+        ax.text(t, -0.30, str(int((durations >= t).sum())), transform=transform, ha="center", va="top",
+                fontsize=SMALLEST_TEXT_PT)
 
 
 COHORT_COLOURS = {"primary": PALETTE[0], "after_r2_resection": PALETTE[1]}
@@ -114,7 +151,7 @@ def schedule_figure(weeks: int = 7):
 def km_panels(fits, *, ylabels, xmax: float, at_risk_times, titles):
     """Several Kaplan-Meier curves, one panel each, stacked, each with its numbers at risk below."""
     fig, axes = plt.subplots(len(fits), 1, figsize=(7.0, 3.9 * len(fits)))
-    for ax, fit, ylabel, title in zip(axes, fits, ylabels, titles):
+    for ax, fit, ylabel, title in zip(axes, fits, ylabels, titles, strict=True):
         km_plot(fit, ylabel=ylabel, xmax=xmax, at_risk_times=at_risk_times, ax=ax)
         ax.set_title(title, loc="left")
     fig.tight_layout(h_pad=3)
@@ -134,7 +171,7 @@ def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, 
     ax.plot(list(reported), list(reported.values()), "D", color=PALETTE[3], ms=8,
             label="Reported by the paper")
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
-    ax.legend(loc="upper right", frameon=True, fontsize=9)
+    ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig
 
@@ -165,7 +202,7 @@ def swimmer_plot(patients):
         matplotlib.lines.Line2D([], [], marker=r"$\rightarrow$", color="black", ls="", ms=12,
                                 label="Alive without disease"),
     ]
-    ax.legend(handles=handles, loc="lower right", frameon=True, fontsize=9)
+    ax.legend(handles=handles, loc="lower right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
@@ -181,7 +218,7 @@ def timeline(events: list[tuple[float, str]], *, xmax: float, title: str | None 
         align = "left" if i == 0 else "right" if i == len(events) - 1 else "center"
         ax.plot(month, 0, "o", color=PALETTE[i % len(PALETTE)], ms=9)
         ax.annotate(label, xy=(month, 0), xytext=(month, height), ha=align,
-                    va="bottom" if height > 0 else "top", fontsize=9,
+                    va="bottom" if height > 0 else "top", fontsize=SMALLEST_TEXT_PT,
                     arrowprops={"arrowstyle": "-", "color": "grey"})
     ax.set_ylim(-2.6, 2.6)
     ax.set_xlim(-6, xmax)
@@ -216,7 +253,7 @@ def reference_curves_plot(fit: KaplanMeierFitter, curves: dict[str, tuple[float,
         ax.plot(grid, s, linestyle=styles[i % len(styles)], color=PALETTE[(i + 1) % len(PALETTE)], lw=2,
                 label=label)
         ax.plot([timepoint], [rate], "o", color=PALETTE[(i + 1) % len(PALETTE)], ms=6)
-    ax.legend(loc="upper right", frameon=True, fontsize=8)
+    ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig
 
@@ -231,10 +268,10 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
     names = list(dict.fromkeys(labels))
     fig, ax = plt.subplots(figsize=(7.0, 0.75 * len(names) + 1.4))
     offsets = {shape: 0.12 + 0.2 * i for i, shape in enumerate(shapes)}   # below each row's label
-    markers = {shape: m for shape, m in zip(shapes, ["o", "s", "^"])}
+    markers = {shape: m for shape, m in zip(shapes, ["o", "s", "^"], strict=False)}
     for i, shape in enumerate(shapes):
         ys, xs, lows, highs = [], [], [], []
-        for row, label in zip(rows, labels):
+        for row, label in zip(rows, labels, strict=True):
             if row["shape"] == shape:
                 ys.append(names.index(label) + offsets[shape])
                 xs.append(row["o_over_e"])
@@ -245,7 +282,7 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
     # each comparison's name sits above its lines, so the axis keeps the full page width
     transform = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
     for y, name in enumerate(names):
-        ax.text(0.01, y - 0.08, name, transform=transform, fontsize=9, va="bottom",
+        ax.text(0.01, y - 0.08, name, transform=transform, fontsize=SMALLEST_TEXT_PT, va="bottom",
                 fontweight="bold" if name == primary_label else "normal")
     ax.axvline(1, color="0.3", lw=1, linestyle="--")
     ax.set_xscale("log")
@@ -256,7 +293,8 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
     ax.set_ylim(len(names) - 0.35, -0.45)
     ax.set_xlabel("Observed / expected local failures (log scale)")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(shapes), frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(shapes), frameon=False,
+              fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig
 
@@ -273,12 +311,12 @@ def design_plot(rows):
         ax.plot([e for _, e in early], [y for y, _ in early], "D", color=PALETTE[1], ms=8,
                 label="Expected if the treatment is no better (early stop)")
     for y, r in enumerate(rows):
-        ax.text(r["patients"], y, f" {r['patients']}", va="center", fontsize=9)
+        ax.text(r["patients"], y, f" {r['patients']}", va="center", fontsize=SMALLEST_TEXT_PT)
     ax.invert_yaxis()
     ax.set_xlabel("Patients")
     ax.set_xlim(0, max(r["patients"] for r in rows) * 1.15)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1, frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1, frameon=False, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig
 
@@ -297,17 +335,17 @@ def km_groups_plot(fits: dict, *, ylabel: str, band: str = "log-log", plain_band
             ax.fill_between(b["time"], b["low"].clip(0, 1), b["high"].clip(0, 1), step="post", color=colour,
                             alpha=0.2)
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
-    ax.legend(loc="upper right", frameon=True, fontsize=9)
+    ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     if at_risk_times is not None:
         ax.set_xticks(at_risk_times)
         transform = matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes)
         for i, (name, fit) in enumerate(fits.items()):
             y = -0.28 - 0.09 * i
-            ax.text(-0.02, y, name, transform=ax.transAxes, ha="right", va="top", fontsize=8,
+            ax.text(-0.02, y, name, transform=ax.transAxes, ha="right", va="top", fontsize=SMALLEST_TEXT_PT,
                     color=PALETTE[i % len(PALETTE)])
             for t in at_risk_times:
                 ax.text(t, y, str(int((fit.durations >= t).sum())), transform=transform, ha="center", va="top",
-                        fontsize=8)
+                        fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig
 
@@ -320,13 +358,13 @@ def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130)
     ax.step(times + [xmax], values + [values[-1]], where="post", color="0.8", lw=1.5, label="Whole curve")
     event_times = table.loc[table["events"] > 0, "time"].tolist()
     upto = event_times[step - 1] if step > 0 else 0.0
-    shown = [(t, v) for t, v in zip(times, values) if t <= upto]
+    shown = [(t, v) for t, v in zip(times, values, strict=True) if t <= upto]
     end = event_times[step] if step < len(event_times) else xmax
     ax.step([t for t, _ in shown] + [end], [v for _, v in shown] + [shown[-1][1]], where="post", color=PALETTE[0],
             lw=2.5, label="Worked so far")
     if step > 0:
         ax.plot([upto], [shown[-1][1]], "o", color=PALETTE[3], ms=8, label="This step")
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
-    ax.legend(loc="upper right", frameon=True, fontsize=9)
+    ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig

@@ -8,8 +8,8 @@ are not separate keys: a claim in % divides the count by its denominator.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -87,11 +87,15 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "lc_last_failure": lambda p: float(p.loc[p["local_failure"], "lc_months"].max()),
     "latest_death": lambda p: float(p.loc[p["status"] == "DOD", "os_months"].max()),
     "count_alive_over_60_months": _count(lambda p: (p["status"] == "AWOD") & (p["os_months"] > 60)),
-    "died_in_therapy_size": lambda p: float(p.loc[p["toxicity"] == "Death during therapy", "diameter_initial_cm"].iloc[0]),
+    "died_in_therapy_size": lambda p: float(
+        p.loc[p["toxicity"] == "Death during therapy", "diameter_initial_cm"].iloc[0]),
     "count_lf_over_10cm": _count(lambda p: p["local_failure"] & (p["diameter_initial_cm"] > 10)),
-    "count_at_risk_24_under_10cm_before_rt": _count(lambda p: (p["lc_months"] >= 24) & (p["diameter_before_rt_cm"] < 10)),
-    "count_whole_fraction_doses": _count(lambda p: ~p["hyperfractionated"] & p["dose_gy"].map(protocol.whole_fractions)),
-    "count_one_cycle_with_leucopenia": _count(lambda p: ~p["regimen_complete"] & p["toxicity"].str.startswith("Leucopenia")),
+    "count_at_risk_24_under_10cm_before_rt": _count(
+        lambda p: (p["lc_months"] >= 24) & (p["diameter_before_rt_cm"] < 10)),
+    "count_whole_fraction_doses": _count(
+        lambda p: ~p["hyperfractionated"] & p["dose_gy"].map(protocol.whole_fractions)),
+    "count_one_cycle_with_leucopenia": _count(
+        lambda p: ~p["regimen_complete"] & p["toxicity"].str.startswith("Leucopenia")),
     "case_in_r2_block": lambda p: int(case_report_patient(p)["cohort"] == "after_r2_resection"),
     "count_died_in_therapy": _count(lambda p: p["toxicity"] == "Death during therapy"),
     "rt_weeks_min": lambda p: float(p.loc[~p["hyperfractionated"], "dose_gy"].map(protocol.minimum_weeks).min()),
@@ -123,11 +127,20 @@ def case_report_patient(patients: pd.DataFrame) -> pd.Series:
 
 
 def compute(key: str, patients: pd.DataFrame) -> float | NotComputable:
-    """The value of one quantity for this patient table (with derived columns)."""
+    """The value of one quantity for this patient table (with derived columns).
+
+    Raises ValueError when the table has too few matching patients (an edited table
+    with one local failure has no second one), so that the audit can say so.
+    """
     if key not in QUANTITIES:
         raise KeyError(f"unknown quantity {key!r}; known: {', '.join(sorted(QUANTITIES))}")
     quantity = QUANTITIES[key]
-    return quantity if isinstance(quantity, NotComputable) else quantity(patients)
+    if isinstance(quantity, NotComputable):
+        return quantity
+    try:
+        return quantity(patients)
+    except IndexError as error:
+        raise ValueError(f"these data have too few matching patients for {key!r}") from error
 
 
 def compare_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:

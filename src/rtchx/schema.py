@@ -171,7 +171,7 @@ def read_table(path: Path, resource: dict) -> list[dict]:
     for number, cells in enumerate(reader, start=1):
         if not cells:
             continue
-        raw = dict(zip(header, cells))
+        raw = dict(zip(header, cells, strict=False))  # a short or long row is reported below
         key = ", ".join(f"{k} {raw.get(k, '?')}" for k in key_fields) or None
         if len(cells) != len(header):
             problems.append(Problem(name, f"the row has {len(cells)} cells but the header has {len(header)}",

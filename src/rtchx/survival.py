@@ -282,7 +282,8 @@ def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
             rows.append({
                 "endpoint": endpoint_label(name),
                 "grouping": label,
-                "groups": "; ".join(f"{g}: {v['n']} ({v['events']} event{'' if v['events'] == 1 else 's'})" for g, v in test["groups"].items()),
+                "groups": "; ".join(f"{g}: {v['n']} ({v['events']} event{'' if v['events'] == 1 else 's'})"
+                                    for g, v in test["groups"].items()),
                 "events": events,
                 "chi2": test["statistic"],
                 "p": test["p"],

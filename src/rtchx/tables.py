@@ -106,7 +106,7 @@ def reported_vs_recomputed(compared: pd.DataFrame, location: str | None = None) 
     for quantity, group in subset.groupby("quantity", sort=False):
         count = group[group["unit"] != "%"]
         percent = group[group["unit"] == "%"]
-        def joined(column: str) -> str:
+        def joined(column: str, count=count, percent=percent) -> str:
             parts = [_fmt(getattr(r, column), r.unit) for r in count.itertuples()]
             percents = [_fmt(getattr(r, column), "%") for r in percent.itertuples()]
             return " ".join(parts + [f"({p})" if parts else p for p in percents])
@@ -272,8 +272,9 @@ def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Status": ledger["status"].map(status),
         "Quantity": ledger["quantity"],
-        "Reported": [value(r, u) for r, u in zip(ledger["reported"], ledger["unit"])],
-        "From Table 3": [value(v, u if u != "%" else "%") for v, u in zip(ledger["reproduced"], ledger["unit"])],
+        "Reported": [value(r, u) for r, u in zip(ledger["reported"], ledger["unit"], strict=True)],
+        "From Table 3": [value(v, u if u != "%" else "%")
+                         for v, u in zip(ledger["reproduced"], ledger["unit"], strict=True)],
         "Why": ledger["explanation"].replace("", "–"),
         "Shown in": ledger["chapter"].map(lambda c: f"{{doc}}`{c}`"),
     })
@@ -326,8 +327,8 @@ def published_design_table(checked: pd.DataFrame) -> pd.DataFrame:
         "Design": checked["design"].map({"ahern_single_stage": "A'Hern, one stage", "simon_optimal": "Simon, optimal",
                                          "simon_minimax": "Simon, minimax"}),
         "Source": checked["citation_key"].map(lambda k: f"{{cite:t}}`{k}`"),
-        "p0 → p1": [f"{a:.2f} → {b:.2f}" for a, b in zip(checked["p0"], checked["p1"])],
-        "α, power": [f"{a:g}, {b:g}" for a, b in zip(checked["alpha"], checked["power"])],
+        "p0 → p1": [f"{a:.2f} → {b:.2f}" for a, b in zip(checked["p0"], checked["p1"], strict=True)],
+        "α, power": [f"{a:g}, {b:g}" for a, b in zip(checked["alpha"], checked["power"], strict=True)],
         "Published": checked["published"].map(shown),
         "Computed here": checked["computed"].map(shown),
         "": checked["agrees"].map({True: "✓", False: "✗"}),

@@ -8,6 +8,7 @@ and an HTML summary of its default settings (which the book shows, because
 
 from __future__ import annotations
 
+import base64
 import html
 
 import matplotlib.pyplot as plt
@@ -15,7 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from . import compare, survival
-from .figures import reference_curves_plot
+from .figures import png_bytes, reference_curves_plot
 
 #: The line every static view carries: how to get the live version.
 LIVE_HINT = ("This is a static view of the default settings, made when the book was built. To change the "
@@ -215,13 +216,8 @@ class DesignExplorer(_Explorer):
 
 def _figure_html(fig, alt: str) -> str:
     """A matplotlib figure as an inline PNG with alt text, for a static view (then closed)."""
-    import base64
-    import io
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f"<img src='data:image/png;base64,{data}' alt='{html.escape(alt, quote=True)}' style='max-width:100%'>"
 
 

@@ -1,0 +1,234 @@
+"""Measure what the book costs to build on this machine, and write a small report.
+
+Run it through `bash scripts/bench.sh` (which installs first). It works on a clean
+copy of the repository (the files git knows), so the working tree's _build is never
+touched, and writes _build/bench/report.md and report.json:
+
+- cold build (no _build, every notebook executed), warm rebuild (nothing changed),
+  rebuild after one chapter's prose is edited, and rebuild after a change to data/;
+- each notebook's execution time in a fresh kernel, and the share spent on imports;
+- the built HTML's size, its largest page (with the images it loads) and largest image;
+- install time and size of a fresh environment made from requirements.txt alone.
+
+A benchmark, not a test: it prints each figure against its target and exits 0
+either way. `--skip-install` leaves out the (slow) fresh environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from bs4 import BeautifulSoup
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from bookbuild import build, clean_copy, html_pages, tool_env  # noqa: E402  (the tests' own build helpers)
+
+#: The issue's targets on a 2-core machine (seconds, or bytes for the page).
+TARGETS = {
+    "cold_build_s": 90,
+    "warm_rebuild_s": 15,
+    "notebook_s": 10,
+    "page_with_images_bytes": 2_000_000,
+}
+
+#: The chapter whose prose the "one chapter edited" rebuild changes.
+EDITED_CHAPTER = "notebooks/03_patients.ipynb"
+
+
+def timed_build(root: Path, what: str) -> float | None:
+    """Run the project's strict build (scripts/build-html.sh) in ``root``; its wall time, or None if it failed."""
+    print(f"bench: {what} ...", end=" ", flush=True)
+    start = time.monotonic()
+    result = build(root)
+    seconds = round(time.monotonic() - start, 1)
+    if result.returncode != 0:
+        print(f"FAILED after {seconds} s:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}", flush=True)
+        return None
+    print(f"{seconds} s", flush=True)
+    return seconds
+
+
+def edit_chapter_prose(root: Path) -> None:
+    """Append a sentence to the last markdown cell of one chapter (code cells untouched)."""
+    path = root / EDITED_CHAPTER
+    nb = nbformat.read(path, as_version=4)
+    last = [c for c in nb.cells if c.cell_type == "markdown"][-1]
+    last.source += "\n\nA sentence added by the benchmark."
+    nbformat.write(nb, path)
+
+
+def edit_data(root: Path) -> None:
+    """Change one value in data/ (and its recorded checksum), as a correction to Table 3 would."""
+    csv = root / "data" / "patients.csv"
+    csv.write_text(csv.read_text().replace(",21,true,30,DOD", ",21,false,30,DOD"))
+    subprocess.run([sys.executable, "-m", "rtchx", "rehash"], cwd=root, env=tool_env(root), check=True,
+                   capture_output=True)
+
+
+def builds(workdir: Path) -> dict:
+    root = clean_copy(workdir / "book")
+    cold = timed_build(root, "cold build")
+    warm = timed_build(root, "warm rebuild")
+    edit_chapter_prose(root)
+    one_chapter = timed_build(root, "rebuild after editing one chapter's prose")
+    edited = (root / "_build" / "html" / EDITED_CHAPTER.replace(".ipynb", ".html")).read_text()
+    edit_data(root)
+    after_data = timed_build(root, "rebuild after a change to data/")
+    return {"cold_build_s": cold, "warm_rebuild_s": warm, "one_chapter_rebuild_s": one_chapter,
+            "data_change_rebuild_s": after_data,
+            "edit_reached_page": "A sentence added by the benchmark." in edited,
+            "html": html_sizes(root / "_build" / "html")}
+
+
+IMPORT_LINE = re.compile(r"^(import|from)\s+\S+")
+
+
+def import_lines(nb) -> str:
+    """Every top-level import statement of a notebook's code cells, in order."""
+    lines = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            lines += [line for line in cell.source.splitlines() if IMPORT_LINE.match(line)]
+    return "\n".join(lines)
+
+
+def run_cells(nb, path: Path) -> float:
+    """Execute ``nb`` in a fresh kernel from ``path``'s folder; return the seconds spent in its cells."""
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    total = 0.0
+    for cell in nb.cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            from datetime import datetime
+            start = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+            total += (end - start).total_seconds()
+    return total
+
+
+def notebook_times() -> list[dict]:
+    """Each notebook in a fresh kernel: wall time (kernel start included), time in cells, time importing."""
+    rows = []
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        start = time.monotonic()
+        cells = run_cells(nb, path)
+        wall = time.monotonic() - start
+        imports_only = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(import_lines(nb))])
+        importing = run_cells(imports_only, path)
+        rows.append({"notebook": path.name, "wall_s": round(wall, 2), "cells_s": round(cells, 2),
+                     "imports_s": round(importing, 2),
+                     "import_share": round(importing / cells, 2) if cells else None})
+        print(f"bench: {path.name}: {wall:.1f} s ({importing:.1f} s importing)", flush=True)
+    return rows
+
+
+def html_sizes(html: Path) -> dict:
+    """Total size of the built HTML, the largest page with the local images it loads, the largest image."""
+    pages = html_pages(html)
+    weights = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        images = {(page.parent / img["src"]).resolve() for img in soup.find_all("img", src=True)
+                  if not img["src"].startswith(("data:", "http:", "https:"))}
+        size = page.stat().st_size + sum(i.stat().st_size for i in images if i.is_file())
+        weights.append((size, page.relative_to(html).as_posix()))
+    images = [p for p in html.rglob("*") if p.suffix.lower() in (".png", ".svg", ".jpg", ".jpeg", ".gif")]
+    largest_image = max(images, key=lambda p: p.stat().st_size)
+    biggest = max(weights)
+    return {
+        "total_mb": round(sum(f.stat().st_size for f in html.rglob("*") if f.is_file()) / 1e6, 1),
+        "pages": len(pages),
+        "largest_page": biggest[1], "largest_page_with_images_bytes": biggest[0],
+        "largest_image": largest_image.relative_to(html).as_posix(),
+        "largest_image_bytes": largest_image.stat().st_size,
+    }
+
+
+def fresh_install(workdir: Path) -> dict:
+    """A new virtual environment from requirements.txt alone (as Binder makes it): time and size."""
+    env_dir = workdir / "fresh-env"
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                    "--disable-pip-version-check", "-r", "requirements.txt"], cwd=REPO, check=True)
+    seconds = time.monotonic() - start
+    size = sum(f.stat().st_size for f in env_dir.rglob("*") if f.is_file())
+    return {"install_s": round(seconds, 1), "environment_mb": round(size / 1e6)}
+
+
+def verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "FAILED"
+    return "meets" if value < target else "MISSES"
+
+
+def report_markdown(report: dict) -> str:
+    b, html = report["builds"], report["builds"]["html"]
+    lines = [
+        "# Build benchmark",
+        "",
+        f"{report['when']} on {report['machine']} ({report['cpus']} cores), Python {report['python']}.",
+        "",
+        "| measure | value | target | |",
+        "| --- | --- | --- | --- |",
+        f"| cold build | {b['cold_build_s']} s | < {TARGETS['cold_build_s']} s "
+        f"| {verdict(b['cold_build_s'], TARGETS['cold_build_s'])} |",
+        f"| warm rebuild | {b['warm_rebuild_s']} s | < {TARGETS['warm_rebuild_s']} s "
+        f"| {verdict(b['warm_rebuild_s'], TARGETS['warm_rebuild_s'])} |",
+        f"| rebuild after one chapter's prose changed | {b['one_chapter_rebuild_s']} s | | "
+        f"{'edit shown' if b['edit_reached_page'] else 'EDIT NOT SHOWN'} |",
+        f"| rebuild after a change to data/ | {b['data_change_rebuild_s']} s | | |",
+        f"| largest page with its images | {html['largest_page_with_images_bytes'] / 1e6:.2f} MB "
+        f"({html['largest_page']}) | < 2 MB "
+        f"| {verdict(html['largest_page_with_images_bytes'], TARGETS['page_with_images_bytes'])} |",
+        f"| largest image | {html['largest_image_bytes'] / 1e3:.0f} kB ({html['largest_image']}) | | |",
+        f"| built HTML in all | {html['total_mb']} MB, {html['pages']} pages | | |",
+    ]
+    if report.get("install"):
+        lines.append(f"| fresh environment from requirements.txt | {report['install']['install_s']} s, "
+                     f"{report['install']['environment_mb']} MB | | |")
+    lines += ["", "| notebook | wall (fresh kernel) | in cells | importing | import share | |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for row in report["notebooks"]:
+        lines.append(f"| {row['notebook']} | {row['wall_s']} s | {row['cells_s']} s | {row['imports_s']} s "
+                     f"| {row['import_share']:.0%} | {verdict(row['wall_s'], TARGETS['notebook_s'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-install", action="store_true", help="leave out the fresh-environment install")
+    parser.add_argument("--out", type=Path, default=REPO / "_build" / "bench")
+    args = parser.parse_args()
+    report = {"when": time.strftime("%Y-%m-%d %H:%M %Z"), "machine": platform.machine(),
+              "cpus": os.cpu_count(), "python": platform.python_version(), "targets": TARGETS}
+    with tempfile.TemporaryDirectory(prefix="rtchx-bench-") as tmp:
+        workdir = Path(tmp)
+        report["builds"] = builds(workdir)
+        report["notebooks"] = notebook_times()
+        report["install"] = None if args.skip_install else fresh_install(workdir)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    markdown = report_markdown(report)
+    (args.out / "report.md").write_text(markdown)
+    print("\n" + markdown)
+    print(f"bench: report written to {args.out / 'report.md'}")
+
+
+if __name__ == "__main__":
+    main()

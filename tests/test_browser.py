@@ -1,0 +1,302 @@
+"""The built book as a reader's browser shows it: Debian's Chromium, headless, driven by Playwright.
+
+Every page is opened once at a laptop's size and once at a phone's, with every request
+to another host blocked (the book must read offline). What each visit saw is kept and
+checked below: script errors, requests that tried to leave the machine, alt text, an
+accessibility scan (axe-core, installed from npm into tests/axe by scripts/setup.sh),
+the on-screen size of every figure's smallest text, and sideways scrolling. A
+screenshot of each page at each size is saved in _build/test-artefacts/screenshots/
+for a person to look at.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import nbformat
+import pytest
+from bookbuild import ARTEFACTS, REPO, html_pages, toc_pages, tool_env
+from PIL import Image
+
+from rtchx import audit, data, design, figures, results, survival
+
+pytestmark = pytest.mark.slow
+
+AXE = REPO / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+#: Sizes at which every page is looked at: a common laptop, and a common phone (CSS pixels).
+VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+#: The smallest text a figure may show on screen, in CSS pixels (body text is 16).
+MIN_FIGURE_TEXT_PX = 9
+
+#: pydata-sphinx-theme logs this once on a first visit (no stored theme choice); it is harmless.
+ALLOWED_CONSOLE = ("Got invalid theme mode",)
+
+#: Every page of the book: the table of contents, plus the pages Sphinx adds.
+PAGES = [f"{p}.html" for p in toc_pages(REPO)] + ["genindex.html", "search.html"]
+
+
+@dataclass
+class Visit:
+    """What one page showed at one viewport."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def look(site, browser):
+    """Open a page at a viewport (once per session); return its Visit, with the page left open."""
+    base, _ = site
+    contexts = {name: browser.new_context(viewport=size) for name, size in VIEWPORTS.items()}
+    seen: dict[tuple[str, str], Visit] = {}
+
+    def _look(path: str, viewport: str = "laptop") -> Visit:
+        if (path, viewport) in seen:
+            return seen[path, viewport]
+        page = contexts[viewport].new_page()
+        visit = Visit(page)
+        page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: visit.errors.append(str(e)))
+
+        def route(r):
+            if urlparse(r.request.url).hostname == "127.0.0.1":
+                r.continue_()
+            else:  # the book must work offline: note the request, answer it empty
+                visit.external.append(r.request.url)
+                r.fulfill(status=204, body="")
+
+        page.route("**/*", route)
+        response = page.goto(f"{base}/{path}", wait_until="load")
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        page.wait_for_timeout(200)
+        shot = ARTEFACTS / "screenshots" / viewport / (path.replace("/", "_").removesuffix(".html") + ".png")
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+        visit.errors = [e for e in visit.errors if not e.startswith(ALLOWED_CONSOLE)]
+        seen[path, viewport] = visit
+        return visit
+
+    yield _look
+    for context in contexts.values():
+        context.close()
+
+
+def test_the_page_list_covers_the_built_book(built_book):
+    _, html = built_book
+    built = {p.relative_to(html).as_posix() for p in html_pages(html)} - {"index.html"}   # a redirect, below
+    assert built == set(PAGES), f"pages built but not checked: {built - set(PAGES)}; missing: {set(PAGES) - built}"
+
+
+def test_the_front_door_leads_to_the_first_page(site, browser):
+    base, _ = site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/index.html")
+    page.wait_for_url(f"**/{PAGES[0]}", timeout=10000)
+    assert page.title()
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_without_script_errors(look, path, viewport):
+    visit = look(path, viewport)
+    assert not visit.errors, f"{path}: console errors {visit.errors}"
+    assert not visit.external, f"{path}: requests leaving the machine {visit.external}"
+    assert visit.page.title()
+    if path != "search.html":   # filled in when a reader searches
+        assert len(visit.page.inner_text("main").split()) > 20, f"{path}: the main column is (nearly) empty"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_serious_accessibility_violations(look, path):
+    page = look(path).page
+    page.add_script_tag(path=str(AXE))
+    report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}; e.g. {v['nodes'][0]['html'][:160]}"
+               for v in report["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{path}:\n" + "\n".join(serious)
+
+
+def _content_images(page) -> list[dict]:
+    """Every image in the page's article (not the theme's button icons), as the browser laid it out."""
+    return page.evaluate("""() => [...document.querySelectorAll('article img')]
+        .filter(img => !img.src.includes('/_static/images/'))
+        .map(img => ({src: img.currentSrc || img.src, alt: img.getAttribute('alt') || '',
+                      width: img.getBoundingClientRect().width, natural: img.naturalWidth}))""")
+
+
+def _png(src: str, html: Path) -> Image.Image:
+    """The PNG behind an image's URL: decoded from a data: URI, or read from the built folder."""
+    if src.startswith("data:"):
+        return Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
+    return Image.open(html / unquote(urlparse(src).path).lstrip("/"))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_figure_has_meaningful_alt_text(look, path):
+    for image in _content_images(look(path).page):
+        alt = image["alt"].strip()
+        assert len(alt) > 30, f"{path}: image {image['src'][:80]} has alt text {alt!r}"
+        assert not alt.lower().endswith((".png", ".svg", ".jpg")) and "/" not in alt, (path, alt)
+    for icon in look(path).page.query_selector_all("img[src*='_static/images/']"):
+        assert (icon.get_attribute("alt") or "").strip(), f"{path}: icon {icon.get_attribute('src')} has no alt"
+
+
+@pytest.fixture(scope="session")
+def text_sizes():
+    """Each figure's smallest text on screen, per viewport; written to the test artefacts for the record."""
+    sizes: list[dict] = []
+    yield sizes
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / "figure-text-sizes.json").write_text(json.dumps(sizes, indent=1) + "\n")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("notebooks/")])
+def test_figures_are_legible(look, site, text_sizes, path, viewport):
+    """Each figure records its smallest font size (points) and resolution; on screen that text must
+    come to at least MIN_FIGURE_TEXT_PX CSS pixels, and the page must not scroll sideways."""
+    _, html = site
+    visit = look(path, viewport)
+    for image in _content_images(visit.page):
+        png = _png(image["src"], html)
+        assert figures.SMALLEST_TEXT_KEY in png.info, f"{path}: {image['src'][:80]} was not drawn by rtchx.figures"
+        points, dpi = float(png.info[figures.SMALLEST_TEXT_KEY]), png.info["dpi"][0]
+        on_screen = points / 72 * dpi * image["width"] / image["natural"]
+        text_sizes.append({"page": path, "viewport": viewport, "shown_px": round(image["width"]),
+                           "natural_px": image["natural"], "smallest_text_px": round(on_screen, 1)})
+        assert on_screen >= MIN_FIGURE_TEXT_PX, (
+            f"{path} at {viewport} width: smallest figure text is {on_screen:.1f} px "
+            f"({points:g} pt at {dpi:.0f} dpi, shown {image['width']:.0f} of {image['natural']} px wide)")
+    overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path} at {viewport} width scrolls sideways by {overflow} px"
+
+
+def test_a_figure_fills_the_column_on_a_laptop(look):
+    """Page width, not a thumbnail: the first figure of chapter 1 is shown at least 600 pixels wide."""
+    images = _content_images(look("notebooks/01_cohort_at_a_glance.html").page)
+    assert images and images[0]["width"] >= 600, images[:1]
+
+
+def test_search_finds_a_chapter_by_a_word_in_it(browser, site):
+    """Sphinx's search runs in the page, on the index the build wrote: no server, no network."""
+    base, _ = site
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    page = context.new_page()
+    page.goto(f"{base}/search.html?q=Schoenfeld", wait_until="load")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    links = [a.get_attribute("href") for a in page.query_selector_all("#search-results ul.search li a")]
+    context.close()
+    assert any("11_the_next_trial" in (href or "") for href in links), links
+
+
+# --- the numbers on the page ----------------------------------------------------------------------
+
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
+
+
+def _pasted(page) -> list[str]:
+    """The text of every glued value in the page: {glue:text} and plain {glue} roles."""
+    return [t.strip() for t in page.eval_on_selector_all(".pasted-text, p span.output.text_plain",
+                                                         "els => els.map(e => e.textContent)")]
+
+
+def test_the_headline_numbers_on_the_page_equal_the_command_line(look, built_book):
+    """Each {glue} of a headline estimate in a chapter's prose shows what `python -m rtchx results --json`
+    prints, formatted as the role asks (rates as percentages), so the book cannot drift from the package."""
+    root, _ = built_book
+    printed = json.loads(subprocess.run([sys.executable, "-m", "rtchx", "results", "--json"], cwd=root,
+                                         env=tool_env(root), capture_output=True, text=True, check=True).stdout)
+    checked = 0
+    for notebook in sorted((root / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        if not any("results.headline(" in c.source for c in nb.cells if c.cell_type == "code"):
+            continue
+        shown = _pasted(look(f"notebooks/{notebook.stem}.html").page)
+        for cell in (c for c in nb.cells if c.cell_type == "markdown"):
+            for name, spec in GLUE_ROLE.findall(cell.source):
+                if name not in printed or printed[name] is None:
+                    continue
+                value = 100 * printed[name] if name in results.RATES else printed[name]
+                expected = format(value, spec) if spec else str(value)
+                assert expected in shown, f"{notebook.stem}: {name} should read {expected}; the page shows {shown}"
+                checked += 1
+    assert checked >= 10, f"only {checked} glued headline numbers found"
+
+
+def read_page(look, path: str):
+    """A page and the text of its main column with whitespace collapsed."""
+    page = look(path).page
+    return page, " ".join(page.inner_text("main").split())
+
+
+def test_glued_numbers_equal_independent_calculations(look, built_book):
+    root, _ = built_book
+    patients = data.with_derived_columns(data.load_patients(root / "data"))
+    lc = survival.kaplan_meier(patients, "local_control")
+    lc_2y, lc_5y = (100 * survival.survival_at(lc, t) for t in (24, 60))
+    low, high = (100 * v for v in survival.confidence_at(lc, 60))
+
+    _, text = read_page(look, "notebooks/01_cohort_at_a_glance.html")
+    assert f"The series has {len(patients)} patients" in text
+    assert f"local control is {lc_2y:.0f}% at two years and {lc_5y:.0f}% at five years" in text
+    assert f"its 95% interval runs from {low:.0f}% to {high:.0f}%" in text
+    assert f"is {survival.restricted_mean(lc):.1f} months" in text
+    assert f"with {survival.at_risk(patients, 'local_control', 24)} patients still at risk at two years" in text
+    # counting the in-field death (patient 6, 1 month) as a failure: 10/11 * 7/8 * 4/5, worked by hand
+    assert f"five-year local control would be {100 * 10 / 11 * 7 / 8 * 4 / 5:.0f}%" in text
+
+    headline = results.headline(patients)
+    _, survival_text = read_page(look, "notebooks/06_survival.html")
+    assert f"The median overall survival is {headline['os_median_months']:.0f} months" in survival_text
+    assert f"at five years {100 * headline['os_5y']:.0f}%" in survival_text
+    assert f"Its median is {headline['followup_median_months']:.0f} months" in survival_text
+    # competing risks, by hand: no censoring before the last event, so 2 local failures of 11 patients
+    assert f"recurred in the field by five years is {100 * 2 / 11:.0f}%" in survival_text
+
+    audit_page, audit_text = read_page(look, "notebooks/09_audit.html")
+    score = audit.scorecard(audit.ledger(data.load_resource("claims", root / "data"), patients))
+    assert f"{score['discrepant']} do not" in audit_text
+    assert audit_page.query_selector(".status-discrepant") is not None  # the status colours reached the page
+
+    _, intro_text = read_page(look, "book/intro.html")
+    assert f"{len(patients)} patients" in intro_text
+
+    # the comparison chapter: E worked by hand in tests/test_compare.py (346 months at the 45% hazard,
+    # 41 at the 10% hazard), and the trial chapter's sizes from rtchx.design
+    _, compare_text = read_page(look, "notebooks/10_historical_comparison.html")
+    e_by_hand = 346 * -math.log(0.45) / 60 + 41 * -math.log(0.10) / 60
+    assert f"= {e_by_hand:.2f} local failures expected, against 2 observed" in compare_text
+    _, trial_text = read_page(look, "notebooks/11_the_next_trial.html")
+    two_arm = design.two_arm_logrank_design(0.45, 0.70, 60)
+    assert f"needs {two_arm['events']} local failures in all" in trial_text
+
+    data_text = look("notebooks/90_the_data.html").page.inner_text("main")
+    assert "patients.csv, row 5 (line 6), patient 5, column 'lc_months'" in data_text
+
+
+def test_solutions_are_hidden_until_asked_for(browser, site):
+    base, _ = site
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    page = context.new_page()
+    page.goto(f"{base}/notebooks/06_survival.html", wait_until="load")
+    solution = page.query_selector(".solution.dropdown")
+    body = solution.query_selector("section")
+    assert body is not None and not body.is_visible()
+    solution.query_selector("button.toggle-button").click()
+    page.wait_for_timeout(300)
+    assert body.is_visible() and "at risk" in body.inner_text()
+    context.close()
