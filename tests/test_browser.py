@@ -118,6 +118,8 @@ def test_page_loads_offline_without_script_errors(look, path, viewport):
     assert visit.page.title()
     if path != "search.html":   # filled in when a reader searches
         assert len(visit.page.inner_text("main").split()) > 20, f"{path}: the main column is (nearly) empty"
+    unloaded = [i["src"][:80] for i in _content_images(visit.page) if not i["natural"]]
+    assert not unloaded, f"{path}: images that did not load {unloaded}"
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -134,11 +134,22 @@ def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.
     """
     _check_rates(p0, p1, alpha, power)
     null, alternative = _Binomial(p0, n_max), _Binomial(p1, n_max)
+    # Power needs P(X1 > r1 | p1) >= power, which caps r1 and so the chance of stopping early under p0:
+    # EN >= n1 + (1 - stop_cap[n1]) (n - n1), a bound that only grows with n (branch and bound).
+    stop_cap = {n1: max((null.cdf[n1][r1] for r1 in range(n1) if 1 - alternative.cdf[n1][r1] >= power),
+                        default=None) for n1 in range(1, n_max)}
     best: dict[str, tuple] = {}
     for n in range(2, n_max + 1):
         # once a design is found, a first stage as large as its expected size cannot beat it (EN >= n1)
         n1_limit = n if "optimal" not in best else min(n, math.ceil(best["optimal"][0]))
+        searched = False
         for n1 in range(1, n1_limit):
+            if stop_cap[n1] is None:
+                continue   # no futility bound leaves enough power: no design with this first stage
+            if "minimax" in best and n > best["minimax"][4] and \
+                    n1 + (1 - stop_cap[n1]) * (n - n1) >= best["optimal"][0] - 1e-12:
+                continue   # cannot beat the optimal design found so far, nor at any larger n
+            searched = True
             pet0, reject0 = _promising_probability(null, n1, n)
             _, reject1 = _promising_probability(alternative, n1, n)
             r1_grid, r_grid = np.indices(reject0.shape)
@@ -153,6 +164,8 @@ def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.
                 best["optimal"] = design
             if "minimax" not in best or (n, design[0]) < (best["minimax"][4], best["minimax"][0] - 1e-12):
                 best["minimax"] = design
+        if "minimax" in best and n > best["minimax"][4] and not searched:
+            break   # every first stage is bounded out at this n, hence at every larger n
     if not best:
         raise ValueError(f"no two-stage design with at most {n_max} patients")
     return {kind: TwoStage(kind, r1, n1, r, n, en, pet, a, b)
