@@ -6,8 +6,12 @@
 # A failing cell stops the build (nb_execution_raise_on_error in _config.yml). Rebuilds are
 # incremental: a page is re-read when its source changed, a notebook re-executed when its
 # code changed, and every page re-read and re-executed when data/, src/ or requirements.txt
-# changed (book/_ext/rtchx_book.py). `--all` (or deleting _build) forces a full build.
+# changed (book/_ext/rtchx_book.py). `--all` forces a full build: it also empties the
+# notebook cache, so that every notebook runs again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
+for argument in "$@"; do
+  if [ "$argument" = "--all" ]; then rm -rf _build/.jupyter_cache; fi
+done
 jupyter-book build . --warningiserror --nitpick --keep-going "$@"

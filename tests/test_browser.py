@@ -122,9 +122,10 @@ def test_page_loads_offline_without_script_errors(look, path, viewport):
     assert not unloaded, f"{path}: images that did not load {unloaded}"
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_serious_accessibility_violations(look, path):
-    page = look(path).page
+def test_page_has_no_serious_accessibility_violations(look, path, viewport):
+    page = look(path, viewport).page
     page.add_script_tag(path=str(AXE))
     report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [f"{v['id']} ({v['impact']}): {v['help']}; e.g. {v['nodes'][0]['html'][:160]}"
@@ -136,8 +137,13 @@ def _content_images(page) -> list[dict]:
     """Every image in the page's article (not the theme's button icons), as the browser laid it out."""
     return page.evaluate("""() => [...document.querySelectorAll('article img')]
         .filter(img => !img.src.includes('/_static/images/'))
-        .map(img => ({src: img.currentSrc || img.src, alt: img.getAttribute('alt') || '',
-                      width: img.getBoundingClientRect().width, natural: img.naturalWidth}))""")
+        .map(img => {
+            const box = img.parentElement.closest('figure, .rtchx-static') || img.parentElement;
+            return {src: img.currentSrc || img.src, alt: img.getAttribute('alt') || '',
+                    width: img.getBoundingClientRect().width, natural: img.naturalWidth,
+                    box_width: box.clientWidth,
+                    box_scrolls: ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)};
+        })""")
 
 
 def _png(src: str, html: Path) -> Image.Image:
@@ -170,7 +176,9 @@ def text_sizes():
 @pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("notebooks/")])
 def test_figures_are_legible(look, site, text_sizes, path, viewport):
     """Each figure records its smallest font size (points) and resolution; on screen that text must
-    come to at least MIN_FIGURE_TEXT_PX CSS pixels, and the page must not scroll sideways."""
+    come to at least MIN_FIGURE_TEXT_PX CSS pixels. On a phone that means a figure wider than the
+    column (rtchx.css keeps figures at least 600 px wide there): its own box must scroll sideways
+    so the whole figure can be reached, while the page itself must not scroll sideways."""
     _, html = site
     visit = look(path, viewport)
     for image in _content_images(visit.page):
@@ -180,6 +188,8 @@ def test_figures_are_legible(look, site, text_sizes, path, viewport):
         on_screen = points / 72 * dpi * image["width"] / image["natural"]
         text_sizes.append({"page": path, "viewport": viewport, "shown_px": round(image["width"]),
                            "natural_px": image["natural"], "smallest_text_px": round(on_screen, 1)})
+        if image["width"] > image["box_width"] + 1:
+            assert image["box_scrolls"], f"{path} at {viewport} width: a figure is cut off, and its box does not scroll"
         assert on_screen >= MIN_FIGURE_TEXT_PX, (
             f"{path} at {viewport} width: smallest figure text is {on_screen:.1f} px "
             f"({points:g} pt at {dpi:.0f} dpi, shown {image['width']:.0f} of {image['natural']} px wide)")
@@ -207,35 +217,41 @@ def test_search_finds_a_chapter_by_a_word_in_it(browser, site):
 
 # --- the numbers on the page ----------------------------------------------------------------------
 
+#: An inline {glue} or {glue:text} role in a chapter's markdown: its name and format.
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
 
 
 def _pasted(page) -> list[str]:
-    """The text of every glued value in the page: {glue:text} and plain {glue} roles."""
-    return [t.strip() for t in page.eval_on_selector_all(".pasted-text, p span.output.text_plain",
+    """The text of every inline glued value in the page's article, in document order."""
+    return [t.strip() for t in page.eval_on_selector_all("article .pasted-text, article p span.output.text_plain",
                                                          "els => els.map(e => e.textContent)")]
 
 
 def test_the_headline_numbers_on_the_page_equal_the_command_line(look, built_book):
     """Each {glue} of a headline estimate in a chapter's prose shows what `python -m rtchx results --json`
-    prints, formatted as the role asks (rates as percentages), so the book cannot drift from the package."""
+    prints, formatted as the role asks (rates as percentages), so the book cannot drift from the package.
+
+    The page's glued values are paired with the chapter's glue roles in document order, so each
+    number is checked in its own place, not merely found somewhere on the page.
+    """
     root, _ = built_book
     printed = json.loads(subprocess.run([sys.executable, "-m", "rtchx", "results", "--json"], cwd=root,
-                                         env=tool_env(root), capture_output=True, text=True, check=True).stdout)
+                                        env=tool_env(root), capture_output=True, text=True, check=True).stdout)
     checked = 0
     for notebook in sorted((root / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(notebook, as_version=4)
         if not any("results.headline(" in c.source for c in nb.cells if c.cell_type == "code"):
             continue
+        roles = [role for c in nb.cells if c.cell_type == "markdown" for role in GLUE_ROLE.findall(c.source)]
         shown = _pasted(look(f"notebooks/{notebook.stem}.html").page)
-        for cell in (c for c in nb.cells if c.cell_type == "markdown"):
-            for name, spec in GLUE_ROLE.findall(cell.source):
-                if name not in printed or printed[name] is None:
-                    continue
-                value = 100 * printed[name] if name in results.RATES else printed[name]
-                expected = format(value, spec) if spec else str(value)
-                assert expected in shown, f"{notebook.stem}: {name} should read {expected}; the page shows {shown}"
-                checked += 1
+        assert len(shown) == len(roles), f"{notebook.stem}: {len(roles)} glue roles but {len(shown)} glued values"
+        for (name, spec), text in zip(roles, shown, strict=True):
+            if name not in printed or printed[name] is None:
+                continue
+            value = 100 * printed[name] if name in results.RATES else printed[name]
+            expected = format(value, spec) if spec else str(value)
+            assert text == expected, f"{notebook.stem}: {name} should read {expected}, the page shows {text}"
+            checked += 1
     assert checked >= 10, f"only {checked} glued headline numbers found"
 
 

@@ -33,8 +33,9 @@ def test_a_png_records_the_smallest_text_and_its_resolution():
     assert round(image.info["dpi"][0]) == figures.DPI
 
 
-def test_the_book_figures_use_no_text_below_the_floor(patients):
-    """A Kaplan-Meier figure with its at-risk row: tick labels, legend and counts are all >= the floor."""
+def test_a_kaplan_meier_figure_keeps_its_text_at_or_above_the_floor(patients):
+    """Tick labels, legend and the at-risk counts are all >= SMALLEST_TEXT_PT (every figure of the
+    book is checked on screen by tests/test_browser.py)."""
     figures.set_theme()
     fit = survival.kaplan_meier(patients, "local_control")
     fig = figures.km_plot(fit, ylabel="Free of local failure", at_risk_times=[0, 24, 48, 72])

@@ -47,7 +47,7 @@ def test_package_tests_scripts_and_notebooks_pass_ruff():
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
-def test_the_build_cache_fingerprint_follows_data_and_code_not_notebooks(tmp_path):
+def test_the_build_cache_fingerprint_follows_data_and_code_not_notebooks(tmp_path, monkeypatch):
     """book/_ext/rtchx_book.py clears the notebook cache when this fingerprint changes (see README)."""
     sys.path.insert(0, str(REPO / "book" / "_ext"))
     try:
@@ -69,3 +69,9 @@ def test_the_build_cache_fingerprint_follows_data_and_code_not_notebooks(tmp_pat
         assert rtchx_book.inputs_fingerprint(tmp_path) != before, changed
         path.write_bytes(original)
     assert rtchx_book.inputs_fingerprint(tmp_path) == before
+    # data read from elsewhere (RTCHX_DATA_DIR, as rtchx.data honours it) is what counts then
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(tmp_path / "data", elsewhere)
+    (elsewhere / "patients.csv").write_bytes((elsewhere / "patients.csv").read_bytes() + b"\n")
+    monkeypatch.setenv("RTCHX_DATA_DIR", str(elsewhere))
+    assert rtchx_book.inputs_fingerprint(tmp_path) != before

@@ -20,18 +20,28 @@ only when its own source changes. The chapters also read data/ and call the rtch
 package, so this extension fingerprints those inputs: when the fingerprint differs
 from the last successful build's, the cache is cleared and every page is re-read,
 so a change to data/ or src/ can never leave a stale number in the book.
+
+A page that pastes a value glued in a notebook ({glue}`../notebooks/x.ipynb::name`)
+is recorded as depending on that notebook, so Sphinx re-reads (and rewrites) it
+when the notebook changes; myst-nb resolves such values only when writing.
 """
 
 import hashlib
+import importlib.metadata
+import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
-#: What the notebooks read besides their own cells, relative to the book's root.
+#: What the notebooks read besides their own cells, relative to the book's root (data/ may be
+#: replaced by the folder RTCHX_DATA_DIR names, as rtchx.data does).
 INPUTS = ("data", "src", "book/_ext", "requirements.txt")
+DATA_DIR_ENV = "RTCHX_DATA_DIR"
 FINGERPRINT_FILE = "rtchx-inputs.sha256"
+CROSS_PAGE_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+\.ipynb)::")
 
 
 def _script_key(script):
@@ -48,6 +58,9 @@ ACCESSIBILITY_FIXES = {
     # myst-nb names a hidden cell's toggle "Toggle hidden content" while it shows "Show code cell source"
     # (label-content-name-mismatch); without the label, the toggle is named by what it shows
     '<summary aria-label="Toggle hidden content">': "<summary>",
+    # on a phone a figure scrolls sideways in its own box (rtchx.css), which a keyboard must be able
+    # to reach (scrollable-region-focusable); the figure is named by its caption
+    '<figure class="align-default"': '<figure tabindex="0" class="align-default"',
 }
 
 
@@ -70,14 +83,19 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 
 def inputs_fingerprint(root: Path) -> str:
-    """A hash of every file the notebooks depend on outside their own cells, and of the Python running them."""
+    """A hash of every file the notebooks depend on outside their own cells, of the Python running
+    them and of the installed packages' versions."""
     digest = hashlib.sha256(sys.version.encode())
+    installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update("\n".join(installed).encode())
     for name in INPUTS:
         base = root / name
+        if name == "data" and os.environ.get(DATA_DIR_ENV):
+            base = Path(os.environ[DATA_DIR_ENV])
         files = [base] if base.is_file() else sorted(base.rglob("*"))
         for path in files:
             if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
-                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.relative_to(base.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -101,6 +119,13 @@ def _outdated_pages(app, env, added, changed, removed):
     return sorted(env.found_docs) if app._rtchx_inputs_changed else []
 
 
+def _note_pasted_notebooks(app, docname, source):
+    """A page that pastes a notebook's glued value depends on that notebook (re-read when it changes)."""
+    folder = Path(app.env.doc2path(docname)).parent
+    for target in CROSS_PAGE_GLUE.findall(source[0]):
+        app.env.note_dependency(str((folder / target).resolve()))
+
+
 def _after_build(app, exception):
     """Remember the inputs of a good build. After a failed one (an error, or a warning under -W),
     forget the saved environment, so that the next build reads every page again and reports
@@ -116,6 +141,7 @@ def _after_build(app, exception):
 def setup(app):
     app.connect("builder-inited", _check_inputs, priority=600)   # after myst-nb sets its cache path
     app.connect("env-get-outdated", _outdated_pages)
+    app.connect("source-read", _note_pasted_notebooks)
     app.connect("build-finished", _after_build)
     # after myst-nb's own handler (default priority 500) has added the notebook's scripts
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)

@@ -122,15 +122,17 @@ def _promising_probability(b: _Binomial, n1: int, n: int) -> tuple[np.ndarray, n
     return pet, 1 - pet[:, None] - continuing
 
 
-@functools.lru_cache(maxsize=64)   # an exhaustive search; chapters and explorers ask for the same designs
+@functools.lru_cache(maxsize=64)   # a costly search; chapters and explorers ask for the same designs
 def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.8,
                     n_max: int = 100) -> dict[str, TwoStage]:
-    """Simon's optimal and minimax two-stage designs, found by exhaustive search up to ``n_max`` patients.
+    """Simon's optimal and minimax two-stage designs, found by a complete search up to ``n_max`` patients.
 
     For each total n and first stage n1 < n, every futility bound r1 < n1 and
     final bound r is tried; a design is admissible when P(promising | p0) <= alpha
     and P(promising | p1) >= power. Optimal minimises the expected size under p0,
-    minimax the total n (ties broken by expected size).
+    minimax the total n (ties broken by expected size). Once the minimax design is
+    known, (n1, n) pairs whose lower bound on the expected size cannot beat the best
+    design so far are skipped (branch and bound), which cannot change either answer.
     """
     _check_rates(p0, p1, alpha, power)
     null, alternative = _Binomial(p0, n_max), _Binomial(p1, n_max)

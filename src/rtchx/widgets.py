@@ -24,6 +24,10 @@ LIVE_HINT = ("This is a static view of the default settings, made when the book 
              "it on Binder, and the README explains how to run it on your own machine.")
 
 
+#: How assistive technology names an explorer's static view.
+STATIC_VIEW_LABEL = "Explorer at its default settings (static view)"
+
+
 def _result_html(row: dict) -> str:
     return (
         "<table class='rtchx-result'>"
@@ -84,7 +88,9 @@ class _Explorer:
     def static_html(self) -> str:
         """The default view as HTML, for the book where there is no kernel."""
         body = self._body_html() if self.last is not None else _error_html("the default settings failed")
-        return f"<div class='rtchx-static'>{body}<p class='rtchx-live-hint'><em>{LIVE_HINT}</em></p></div>"
+        # a region a keyboard can reach: on a phone it scrolls sideways (book/_static/rtchx.css)
+        return (f"<div class='rtchx-static' role='region' aria-label='{STATIC_VIEW_LABEL}' tabindex='0'>"
+                f"{body}<p class='rtchx-live-hint'><em>{LIVE_HINT}</em></p></div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
