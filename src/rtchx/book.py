@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 
@@ -13,14 +15,16 @@ def glue(key: str, value) -> None:
     A matplotlib figure is glued as the book's PNG (``rtchx.figures.png_bytes``),
     which records the size of its smallest text for the legibility tests.
     """
-    from IPython.display import Image
-    from matplotlib.figure import Figure
     from myst_nb import glue as myst_glue
-
-    from .figures import png_bytes
 
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, Figure):
+    # only a chapter that drew something has matplotlib loaded; the others skip importing it (2 s)
+    figure_module = sys.modules.get("matplotlib.figure")
+    if figure_module is not None and isinstance(value, figure_module.Figure):
+        from IPython.display import Image
+
+        from .figures import png_bytes
+
         value = Image(data=png_bytes(value), format="png")
     myst_glue(key, value, display=False)
