@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -33,7 +34,7 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from bookbuild import build, clean_copy, html_pages, tool_env  # noqa: E402  (the tests' own build helpers)
+from bookbuild import build, clean_copy, folder_bytes, fresh_environment, html_pages, tool_env  # noqa: E402  (the tests' own build helpers)
 
 #: The issue's targets on a 2-core machine (seconds, or bytes for the page).
 TARGETS = {
@@ -116,7 +117,6 @@ def run_cells(nb, path: Path) -> float:
     for cell in nb.cells:
         timing = cell.get("metadata", {}).get("execution", {})
         if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
-            from datetime import datetime
             start = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
             end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
             total += (end - start).total_seconds()
@@ -154,7 +154,7 @@ def html_sizes(html: Path) -> dict:
     largest_image = max(images, key=lambda p: p.stat().st_size)
     biggest = max(weights)
     return {
-        "total_mb": round(sum(f.stat().st_size for f in html.rglob("*") if f.is_file()) / 1e6, 1),
+        "total_mb": round(folder_bytes(html) / 1e6, 1),
         "pages": len(pages),
         "largest_page": biggest[1], "largest_page_with_images_bytes": biggest[0],
         "largest_image": largest_image.relative_to(html).as_posix(),
@@ -168,13 +168,10 @@ def fresh_install(workdir: Path) -> dict:
     pip's download cache is not used, so every package is fetched, as on a new machine.
     """
     env_dir = workdir / "fresh-env"
-    start = time.monotonic()
-    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
-    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-cache-dir",
-                    "--disable-pip-version-check", "-r", "requirements.txt"], cwd=REPO, check=True)
-    seconds = time.monotonic() - start
-    size = sum(f.stat().st_size for f in env_dir.rglob("*") if f.is_file())
-    return {"install_s": round(seconds, 1), "environment_mb": round(size / 1e6)}
+    install, seconds = fresh_environment(env_dir, "--no-cache-dir")
+    if install.returncode != 0:
+        sys.exit(f"bench: requirements.txt did not install:\n{install.stderr[-3000:]}")
+    return {"install_s": round(seconds, 1), "environment_mb": round(folder_bytes(env_dir) / 1e6)}
 
 
 def verdict(value: float | None, target: float) -> str:

@@ -1,4 +1,4 @@
-"""Copy the repository and build its book: shared by the book and browser tests and by scripts/bench.py."""
+"""Copy the repository, build its book, make a fresh environment: shared by the tests and by scripts/bench.py."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -82,3 +83,19 @@ def toc_pages(root: Path) -> list[str]:
 def html_pages(html: Path) -> list[Path]:
     """Every HTML page of a built book (not the theme's static files)."""
     return sorted(p for p in html.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+def folder_bytes(path: Path) -> int:
+    """The size of every file under ``path``."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def fresh_environment(env_dir: Path, *pip_options: str) -> tuple[subprocess.CompletedProcess, float]:
+    """A new virtual environment with requirements.txt alone installed, as Binder makes it
+    (its last line installs rtchx itself): pip's result and the seconds it all took."""
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
+    install = subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                              "--disable-pip-version-check", *pip_options, "-r", "requirements.txt"],
+                             cwd=REPO, capture_output=True, text=True)
+    return install, time.monotonic() - start

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bookbuild import folder_bytes, fresh_environment
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -50,21 +51,12 @@ def test_runtime_asks_for_the_python_the_project_pins():
     assert sys.version_info[:2] == (3, 11)
 
 
-def _size_mb(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
-
-
 @pytest.mark.slow
 def test_a_binder_like_environment_runs_every_notebook(tmp_path):
     env_dir = tmp_path / "binder-env"
-    start = time.monotonic()
-    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
-    python = env_dir / "bin" / "python"
-    # Binder installs requirements.txt from the repository root; its last line installs rtchx itself (-e .)
-    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                              "-r", "requirements.txt"], cwd=REPO, capture_output=True, text=True)
+    install, install_seconds = fresh_environment(env_dir)
     assert install.returncode == 0, install.stderr[-2000:]
-    install_seconds = time.monotonic() - start
+    python = env_dir / "bin" / "python"
     check = subprocess.run([str(python), "-m", "pip", "check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr   # no resolver conflicts among the pins
     start = time.monotonic()
@@ -72,7 +64,7 @@ def test_a_binder_like_environment_runs_every_notebook(tmp_path):
                          env={"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path),
                               "JUPYTER_PATH": str(env_dir / "share" / "jupyter"), "MPLBACKEND": "Agg"})
     assert run.returncode == 0, run.stderr[-3000:]
-    record = {"install_seconds": round(install_seconds, 1), "environment_mb": round(_size_mb(env_dir), 1),
+    record = {"install_seconds": round(install_seconds, 1), "environment_mb": round(folder_bytes(env_dir) / 1e6, 1),
               "notebooks_seconds": round(time.monotonic() - start, 1),
               "notebooks": run.stdout.split().count("ok")}
     (REPO / "_build").mkdir(exist_ok=True)

@@ -93,20 +93,31 @@ def look(site, browser):
         context.close()
 
 
+@pytest.fixture
+def fresh_page(site, browser):
+    """Open a path in a page of its own (laptop size), for tests that click, search or follow a redirect."""
+    base, _ = site
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+
+    def _open(path: str):
+        page = context.new_page()
+        page.goto(f"{base}/{path}", wait_until="load")
+        return page
+
+    yield _open
+    context.close()
+
+
 def test_the_page_list_covers_the_built_book(built_book):
     _, html = built_book
     built = {p.relative_to(html).as_posix() for p in html_pages(html)} - {"index.html"}   # a redirect, below
     assert built == set(PAGES), f"pages built but not checked: {built - set(PAGES)}; missing: {set(PAGES) - built}"
 
 
-def test_the_front_door_leads_to_the_first_page(site, browser):
-    base, _ = site
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{base}/index.html")
+def test_the_front_door_leads_to_the_first_page(fresh_page):
+    page = fresh_page("index.html")
     page.wait_for_url(f"**/{PAGES[0]}", timeout=10000)
     assert page.title()
-    context.close()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -203,15 +214,11 @@ def test_a_figure_fills_the_column_on_a_laptop(look):
     assert images and images[0]["width"] >= 600, images[:1]
 
 
-def test_search_finds_a_chapter_by_a_word_in_it(browser, site):
+def test_search_finds_a_chapter_by_a_word_in_it(fresh_page):
     """Sphinx's search runs in the page, on the index the build wrote: no server, no network."""
-    base, _ = site
-    context = browser.new_context(viewport=VIEWPORTS["laptop"])
-    page = context.new_page()
-    page.goto(f"{base}/search.html?q=Schoenfeld", wait_until="load")
+    page = fresh_page("search.html?q=Schoenfeld")
     page.wait_for_selector("#search-results ul.search li", timeout=15000)
     links = [a.get_attribute("href") for a in page.query_selector_all("#search-results ul.search li a")]
-    context.close()
     assert any("11_the_next_trial" in (href or "") for href in links), links
 
 
@@ -306,15 +313,11 @@ def test_glued_numbers_equal_independent_calculations(look, built_book):
     assert "patients.csv, row 5 (line 6), patient 5, column 'lc_months'" in data_text
 
 
-def test_solutions_are_hidden_until_asked_for(browser, site):
-    base, _ = site
-    context = browser.new_context(viewport=VIEWPORTS["laptop"])
-    page = context.new_page()
-    page.goto(f"{base}/notebooks/06_survival.html", wait_until="load")
+def test_solutions_are_hidden_until_asked_for(fresh_page):
+    page = fresh_page("notebooks/06_survival.html")
     solution = page.query_selector(".solution.dropdown")
     body = solution.query_selector("section")
     assert body is not None and not body.is_visible()
     solution.query_selector("button.toggle-button").click()
     page.wait_for_timeout(300)
     assert body.is_visible() and "at risk" in body.inner_text()
-    context.close()

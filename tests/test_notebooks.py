@@ -11,23 +11,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+from bookbuild import toc_pages
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
-def toc_files() -> set[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    files = {toc["root"]}
-    for part in toc.get("parts", []):
-        files |= {chapter["file"] for chapter in part["chapters"]}
-    return files
-
-
 def test_every_notebook_is_in_the_table_of_contents():
     assert NOTEBOOKS, "no notebooks found"
-    listed = toc_files()
+    listed = set(toc_pages(REPO))
     for path in NOTEBOOKS:
         assert f"notebooks/{path.stem}" in listed, f"{path.name} is not in _toc.yml"
     for entry in listed:

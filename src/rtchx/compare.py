@@ -154,7 +154,7 @@ def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: st
         if size_basis == "none":
             raise ValueError(f"{comparator} needs a size basis: before_rt or initial")
         ids = SIZE_STANDARDISED[comparator]
-        rates = {size: float(h.loc[i, "rate"]) for size, i in ids.items()}
+        rates = size_standardised_rates(historical, comparator)
         timepoint = float(h.loc[ids["5-10 cm"], "timepoint_months"])
         endpoint, rate, study, subgroup = "local_control", None, h.loc[ids["5-10 cm"], "study"], "by size class"
         expected = expected_events(patients, rates_by_size=rates, size_basis=size_basis, timepoint=timepoint,
@@ -177,6 +177,12 @@ def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: st
             "timepoint_months": timepoint, "historical_rate": rate, "size_basis": size_basis, "shape": shape,
             **km_at_timepoint(patients, timepoint, endpoint),
             **one_sample_logrank(int(events.sum()), expected, alpha)}
+
+
+def size_standardised_rates(historical: pd.DataFrame, comparator: str) -> dict[str, float]:
+    """The size-class rates of one SIZE_STANDARDISED comparator, read from historical.csv."""
+    h = historical.set_index("id")
+    return {size: float(h.loc[i, "rate"]) for size, i in SIZE_STANDARDISED[comparator].items()}
 
 
 def compare_rate(patients: pd.DataFrame, rate: float, timepoint: float, *, shape: str = "exponential",
@@ -276,14 +282,12 @@ def reference_inside_band(fit, rate: float, timepoint: float, shape: str = "expo
     The band only opens at the first event (before it, the estimate is 1 with no
     uncertainty), so the check starts there.
     """
-    band = fit.confidence_interval_
     horizon = float(fit.durations.max()) if horizon is None else horizon
     first_event = int(math.ceil(fit.durations[fit.event_observed.astype(bool)].min()))
     last = float(first_event)
     for month in range(first_event, int(horizon) + 1):
         reference = math.exp(-cumulative_hazard(month, rate, timepoint, shape))
-        rows = band[band.index <= month]
-        low, high = rows.iloc[-1, 0], rows.iloc[-1, 1]
+        low, high = survival.confidence_at(fit, month)
         if not low <= reference <= high:
             return last
         last = float(month)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -50,9 +50,6 @@ class SingleStage:
     r: int
     alpha: float   # achieved type I error, P(X >= r | p0)
     power: float   # achieved power, P(X >= r | p1)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def ahern_single_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.8,
@@ -85,9 +82,6 @@ class TwoStage:
     pet: float             # probability of early termination under p0
     alpha: float
     power: float
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 class _Binomial:

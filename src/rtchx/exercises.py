@@ -44,8 +44,7 @@ def _primary(patients):
 
 
 def _cited_rates() -> dict[str, float]:
-    h = data.load_historical().set_index("id")
-    return {size: float(h.loc[i, "rate"]) for size, i in compare.SIZE_STANDARDISED["kepka_by_size_cited"].items()}
+    return compare.size_standardised_rates(data.load_historical(), "kepka_by_size_cited")
 
 
 def _reported(claim_id: str) -> float:
@@ -82,7 +81,7 @@ EXERCISES: dict[str, Exercise] = {
         "patients", lambda p: round(_reported("d_metastases_pct") / 100 * len(p)), 0),
     "hazard-45": Exercise(
         "Monthly hazard of an exponential curve through Kepka's 5-10 cm rate at 60 months", "per month",
-        lambda p: -math.log(_cited_rates()["5-10 cm"]) / 60, 0.0005),
+        lambda p: design.rate_to_hazard(_cited_rates()["5-10 cm"], 60), 0.0005),
     "expected-primary": Exercise(
         "Expected local failures E in the primary size-standardised comparison", "events",
         lambda p: _primary(p)["expected_events"], 0.05),
@@ -146,14 +145,6 @@ def check(name: str, answer, patients: pd.DataFrame | None = None) -> Feedback:
     if abs(value - exercise.expected(patients)) <= exercise.tolerance + 1e-12:
         return Feedback(True, "Right.")
     return Feedback(False, "Not quite. Check your working and try again.")
-
-
-def glue_answers(names, patients: pd.DataFrame) -> None:
-    """Glue each exercise's answer as ``ans_<name>`` (dashes as underscores), for the chapter's hidden solutions."""
-    from .book import glue
-
-    for name in names:
-        glue("ans_" + name.replace("-", "_"), EXERCISES[name].expected(patients))
 
 
 # --- worked solutions, written from the data so that they follow it --------------------------------------
@@ -239,14 +230,15 @@ def _work_closest(p):
 
 def _work_hazard(p):
     rate = _cited_rates()["5-10 cm"]
-    return f"λ = −ln({rate:.2f}) / 60 = {-math.log(rate):.4f} / 60 = {-math.log(rate) / 60:.4f} per month."
+    return (f"λ = −ln({rate:.2f}) / 60 = {-math.log(rate):.4f} / 60 = {design.rate_to_hazard(rate, 60):.4f} "
+            "per month.")
 
 
 def _work_expected(p):
     rates = _cited_rates()
     parts = compare.expected_by_patient(p, rates_by_size=rates, size_basis="before_rt", timepoint=60)
     small = parts["rate"] == rates["5-10 cm"]
-    h_small, h_large = -math.log(rates["5-10 cm"]) / 60, -math.log(rates[">10 cm"]) / 60
+    h_small, h_large = (design.rate_to_hazard(rates[size], 60) for size in ("5-10 cm", ">10 cm"))
     return (f"Add follow-up by size class: {parts.loc[small, 'months'].sum():g} months at {h_small:.4f} and "
             f"{parts.loc[~small, 'months'].sum():g} months at {h_large:.4f} per month, so E = "
             f"{parts['cumulative_hazard'].sum():.2f}.")
@@ -289,9 +281,9 @@ def _work_ahern(p):
 def _work_schoenfeld(p):
     from scipy.stats import norm
 
-    hr = math.log(_D["p1"]) / math.log(_D["p0"])
-    z = norm.ppf(1 - _D["alpha_two_sided"] / 2) + norm.ppf(_D["power"])
-    d = 4 * z**2 / math.log(hr) ** 2
+    hr = design.rate_to_hazard(_D["p1"], 60) / design.rate_to_hazard(_D["p0"], 60)
+    z = norm.ppf(1 - _D["alpha_two_sided"] / 2) + norm.ppf(_D["power"])   # shown in the working
+    d = survival.events_needed(hr, 0.5, _D["alpha_two_sided"], _D["power"])
     return (f"HR = ln({_D['p1']:g}) / ln({_D['p0']:g}) = {hr:.3f}; events = 4 × {z:.3f}² / (ln {hr:.3f})² = "
             f"{d:.1f}, rounded up to {math.ceil(d)}.")
 

@@ -19,6 +19,9 @@ PALETTE = sns.color_palette("colorblind")
 #: Page-width figure size in inches (the book's text column is about 7 inches wide).
 PAGE_WIDTH = (7.0, 4.2)
 
+#: How a censored patient is marked on a Kaplan-Meier curve: a short vertical tick.
+CENSOR_TICK = {"marker": "|", "ms": 10, "mew": 1.5}
+
 #: Resolution of the book's figures: a page-width figure is about 770 pixels wide.
 DPI = 110
 
@@ -84,7 +87,7 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
         fig = ax.figure
     fit.plot_survival_function(
         ax=ax, ci_show=True, show_censors=True, color=PALETTE[0],
-        censor_styles={"marker": "|", "ms": 10, "mew": 1.5},
+        censor_styles=CENSOR_TICK,
     )
     survival_axes(ax, ylabel=ylabel, xmax=xmax if xmax is not None else float(fit.durations.max()) * 1.03)
     ax.legend(loc="best", frameon=True)
@@ -95,17 +98,19 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
     return fig
 
 
-def add_at_risk_row(ax, fit: KaplanMeierFitter, times) -> None:
+def add_at_risk_row(ax, fit: KaplanMeierFitter, times, *, label: str = "At risk", y: float = -0.30,
+                    label_x: float = -0.05, color=None) -> None:
     """Write the number at risk under each tick: patients followed at least that long without an event before.
 
     The same count as ``rtchx.survival.at_risk`` (time >= t), so the figure, the prose and
     the product-limit table agree; lifelines' own row counts those at risk just after t.
+    ``y`` is the row's height in axes units (below the axis), ``label`` its name at ``label_x``.
     """
     durations = fit.durations
     transform = matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes)
-    ax.text(-0.05, -0.30, "At risk", transform=ax.transAxes, ha="right", va="top", fontsize=SMALLEST_TEXT_PT)
+    ax.text(label_x, y, label, transform=ax.transAxes, ha="right", va="top", fontsize=SMALLEST_TEXT_PT, color=color)
     for t in times:
-        ax.text(t, -0.30, str(int((durations >= t).sum())), transform=transform, ha="center", va="top",
+        ax.text(t, y, str(int((durations >= t).sum())), transform=transform, ha="center", va="top",
                 fontsize=SMALLEST_TEXT_PT)
 
 
@@ -329,7 +334,7 @@ def km_groups_plot(fits: dict, *, ylabel: str, band: str = "log-log", plain_band
     for i, (name, fit) in enumerate(fits.items()):
         colour = PALETTE[i % len(PALETTE)]
         fit.plot_survival_function(ax=ax, ci_show=band == "log-log", show_censors=show_censors, color=colour,
-                                   censor_styles={"marker": "|", "ms": 10, "mew": 1.5}, label=name)
+                                   censor_styles=CENSOR_TICK, label=name)
         if band == "plain" and plain_bands is not None:
             b = plain_bands[name]
             ax.fill_between(b["time"], b["low"].clip(0, 1), b["high"].clip(0, 1), step="post", color=colour,
@@ -338,14 +343,9 @@ def km_groups_plot(fits: dict, *, ylabel: str, band: str = "log-log", plain_band
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     if at_risk_times is not None:
         ax.set_xticks(at_risk_times)
-        transform = matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes)
         for i, (name, fit) in enumerate(fits.items()):
-            y = -0.28 - 0.09 * i
-            ax.text(-0.02, y, name, transform=ax.transAxes, ha="right", va="top", fontsize=SMALLEST_TEXT_PT,
-                    color=PALETTE[i % len(PALETTE)])
-            for t in at_risk_times:
-                ax.text(t, y, str(int((fit.durations >= t).sum())), transform=transform, ha="center", va="top",
-                        fontsize=SMALLEST_TEXT_PT)
+            add_at_risk_row(ax, fit, at_risk_times, label=name, y=-0.28 - 0.09 * i, label_x=-0.02,
+                            color=PALETTE[i % len(PALETTE)])
     fig.tight_layout()
     return fig
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Collection
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -227,11 +228,12 @@ def _figure_html(fig, alt: str) -> str:
     return f"<img src='data:image/png;base64,{data}' alt='{html.escape(alt, quote=True)}' style='max-width:100%'>"
 
 
-def _table_html(frame: pd.DataFrame, highlight: int | None = None) -> str:
+def _table_html(frame: pd.DataFrame, highlight: Collection[int] = ()) -> str:
+    """A plain HTML table of ``frame``; the rows numbered in ``highlight`` are marked."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for i, row in enumerate(frame.itertuples(index=False)):
-        style = " style='background:#fff3cd;font-weight:600'" if i == highlight else ""
+        style = " style='background:#fff3cd;font-weight:600'" if i in highlight else ""
         rows.append(f"<tr{style}>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>")
     return f"<table class='rtchx-result'><tr>{head}</tr>{''.join(rows)}</table>"
 
@@ -367,7 +369,7 @@ class KaplanMeierByHand(_Explorer):
         return product_limit_step_plot(row["table"], row["step"], ylabel=survival.endpoint_label(self.endpoint.value))
 
     def _html(self, row: dict) -> str:
-        highlight = len(row["frame"]) - 1 if row["step"] else None
+        highlight = {len(row["frame"]) - 1} if row["step"] else set()
         return f"<p>{html.escape(row['text'])}</p>" + _table_html(row["frame"], highlight)
 
     def _live_html(self) -> str:
@@ -419,11 +421,6 @@ class WhatIfExplorer(_Explorer):
         from . import whatif
 
         what = whatif.CHANGES[self.change.value].lower()
-        rows = list(self.last.itertuples(index=False))
-        highlight = [i for i, r in enumerate(rows) if r.Changed]
-        table = _table_html(self.last, None)
-        for i in highlight:   # mark every row that moved
-            table = table.replace(f"<tr><td>{html.escape(rows[i].Quantity)}</td>",
-                                  f"<tr style='background:#fff3cd;font-weight:600'><td>"
-                                  f"{html.escape(rows[i].Quantity)}</td>", 1)
+        moved = {i for i, changed in enumerate(self.last["Changed"]) if changed}   # mark every row that moved
+        table = _table_html(self.last, moved)
         return f"<p>Patient {self.patient.value}: {html.escape(what)}.</p>{table}"
