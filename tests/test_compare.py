@@ -72,7 +72,7 @@ def test_bad_parameters_get_a_clear_error(call, message):
 def test_cli_prints_every_comparison_as_json(repo):
     out = subprocess.run([sys.executable, "-m", "rtchx", "compare", "--json"], cwd=repo,
                          capture_output=True, text=True, check=True).stdout
-    rows = json.loads(out)
+    rows = [r for r in json.loads(out) if r["analysis"] == "comparison"]
     keys = {"comparator", "endpoint", "timepoint_months", "historical_rate", "size_basis", "observed_events",
             "expected_events", "p_exact", "p_normal", "km_estimate", "km_ci_low", "km_ci_high"}
     assert rows and all(keys <= set(r) for r in rows)
@@ -119,15 +119,18 @@ def test_competing_risk_view(patients):
     assert view["cumulative_incidence"] == pytest.approx(2 / 11)
 
 
-def test_sensitivity_covers_every_variant_under_both_shapes(patients, repo):
+def test_sensitivity_covers_every_variant_under_every_shape(patients, repo):
     rows = compare.sensitivity(patients, data.load_historical(repo / "data"))
-    assert len(rows) == 2 * len(compare.SENSITIVITY)
+    assert len(rows) == len(compare.SENSITIVITY_SHAPES) * len(compare.SENSITIVITY)
     assert {(r["comparator"], r["size_basis"], r["shape"]) for r in rows} == {
-        (c, b, s) for c, b in compare.SENSITIVITY for s in compare.SHAPES}
+        (c, b, s.name) for c, b in compare.SENSITIVITY for s in compare.SENSITIVITY_SHAPES}
     assert compare.label(rows[0]) == "Kepka by size (as cited), size before RT"
+    # both directions are tried: a shape with fewer late failures and shapes with more early ones
+    assert any(s.kind is compare.ShapeKind.PLATEAU for s in compare.SENSITIVITY_SHAPES)
+    assert sum(s.front_loaded for s in compare.SENSITIVITY_SHAPES) >= 2
     # the plateau can only lower E
-    half = len(compare.SENSITIVITY)
-    assert all(p["expected_events"] <= e["expected_events"] for e, p in zip(rows[:half], rows[half:], strict=True))
+    by = {(r["shape"], r["comparator"], r["size_basis"]): r["expected_events"] for r in rows}
+    assert all(by[("plateau", c, b)] <= by[("exponential", c, b)] for c, b in compare.SENSITIVITY)
 
 
 @pytest.mark.parametrize("comparator, basis, message", [

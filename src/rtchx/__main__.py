@@ -41,10 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("rehash", help="record the current sha256 of every data file in datapackage.json")
     show = commands.add_parser("results", help="print the headline estimates")
     show.add_argument("--json", action="store_true", help="as one flat JSON object (default: aligned text)")
-    versus = commands.add_parser("compare", help="print every comparison with the historical local-control rates")
+    versus = commands.add_parser("compare", help="print every comparison with the historical series, and every "
+                                 "variant of the sensitivity analysis (hazard shapes, reference uncertainty)")
     versus.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
     versus.add_argument("--shape", choices=compare.SHAPES, default="exponential",
-                        help="reference hazard: constant throughout, or constant up to the time point then zero")
+                        help="reference hazard of the 'comparison' rows: constant throughout, or constant up to the "
+                             "time point then zero (the 'sensitivity' rows try every shape)")
     versus.add_argument("--alpha", type=float, default=0.05, help="for the O/E interval (default 0.05)")
     size = commands.add_parser("design", help="print how many patients each confirmatory-trial design needs")
     size.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
@@ -62,10 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "compare":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         return _print_rows(
-            lambda: compare.comparisons(patients, data.load_historical(data_dir), args.shape, args.alpha), args.json,
-            lambda r: (f"{r['comparator']:<24} {r['endpoint']:<17} {r['size_basis']:<9} "
-                       f"E = {r['expected_events']:6.2f}  O/E = {r['o_over_e']:.2f} "
-                       f"({r['o_over_e_ci_low']:.2f}-{r['o_over_e_ci_high']:.2f})  p exact = {r['p_exact']:.3f}"))
+            lambda: compare.every_comparison(patients, data.load_historical(data_dir),
+                                             data.load_resource("literature", data_dir), args.shape, args.alpha),
+            args.json, compare.row_line)
     if args.command == "audit":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         table = audit.ledger(data.load_resource("claims", data_dir), patients)

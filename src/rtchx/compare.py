@@ -9,18 +9,32 @@ hazard is matched to a historical rate S(t0) at a time t0:
 
 * ``exponential``: a constant hazard, H(t) = -log(S(t0)) * t / t0, for all t;
 * ``plateau``: the same hazard up to t0 and none after (the curve flat beyond
-  t0, as local-control curves often are), H(t) = -log(S(t0)) * min(t, t0) / t0.
+  t0, as local-control curves often are), H(t) = -log(S(t0)) * min(t, t0) / t0;
+* ``weibull`` with shape k: H(t) = -log(S(t0)) * (t / t0) ** k, a hazard that
+  falls over time when k < 1 (failures front-loaded), rises when k > 1, and is
+  the exponential when k = 1;
+* ``early`` (piecewise constant): a share q of the cumulative hazard at t0
+  falls in the first c months, the rest at a lower constant rate from c on
+  (continuing past t0), so that most failures come early.
+
+Every shape passes through the same published point, H(t0) = -log(S(t0)): they
+differ only in when the failures that the rate implies are expected to happen.
 """
 
 from __future__ import annotations
 
+import enum
 import math
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 from scipy.stats import chi2, norm, poisson
 
 from . import survival
 
+#: The shapes a user can name with a plain word (the explorer's buttons, the CLI's --shape).
 SHAPES = ("exponential", "plateau")
 SIZE_BASES = ("before_rt", "initial", "none")
 
@@ -35,24 +49,162 @@ def _check_alpha(alpha: float) -> None:
         raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
 
 
-def cumulative_hazard(months: float, rate: float, timepoint: float, shape: str = "exponential") -> float:
-    """Reference cumulative hazard at ``months`` for a curve with S(timepoint) = rate."""
+class ShapeKind(enum.Enum):
+    """The families of reference hazard the comparison can assume (see the module docstring)."""
+
+    EXPONENTIAL = "exponential"
+    PLATEAU = "plateau"
+    WEIBULL = "weibull"
+    EARLY = "early"
+
+
+@dataclass(frozen=True)
+class HazardShape:
+    """How a reference curve spreads its failures over time, through its published point S(t0).
+
+    Parameters
+    ----------
+    kind : ShapeKind
+        The family.
+    weibull_k : float, optional
+        The Weibull shape (``WEIBULL`` only): below 1 the hazard falls with time.
+    early_months, early_share : float, optional
+        (``EARLY`` only) the share of the cumulative hazard at t0 that falls in the
+        first ``early_months`` months.
+
+    Example
+    -------
+    >>> HazardShape.weibull(0.5).fraction(15, 60)    # (15/60) ** 0.5
+    0.5
+    """
+
+    kind: ShapeKind
+    weibull_k: float | None = None
+    early_months: float | None = None
+    early_share: float | None = None
+
+    def __post_init__(self):
+        if self.kind is ShapeKind.WEIBULL and not (self.weibull_k is not None and self.weibull_k > 0):
+            raise ValueError(f"a Weibull shape needs k > 0, got {self.weibull_k!r}")
+        if self.kind is ShapeKind.EARLY and not (
+                self.early_months is not None and self.early_months > 0
+                and self.early_share is not None and 0 < self.early_share < 1):
+            raise ValueError("an early-failure shape needs early_months > 0 and an early_share strictly "
+                             f"between 0 and 1, got {self.early_months!r} and {self.early_share!r}")
+
+    @classmethod
+    def weibull(cls, k: float) -> HazardShape:
+        """A Weibull hazard of shape ``k`` through the published point."""
+        return cls(ShapeKind.WEIBULL, weibull_k=float(k))
+
+    @classmethod
+    def early(cls, months: float, share: float) -> HazardShape:
+        """A share ``share`` of the failures by t0 in the first ``months`` months, the rest later."""
+        return cls(ShapeKind.EARLY, early_months=float(months), early_share=float(share))
+
+    @classmethod
+    def named(cls, shape: str | HazardShape) -> HazardShape:
+        """A shape from its plain name ('exponential', 'plateau'), or the shape itself."""
+        if isinstance(shape, HazardShape):
+            return shape
+        if shape not in SHAPES:
+            raise ValueError(f"unknown hazard shape {shape!r}; choose one of {', '.join(SHAPES)}")
+        return cls(ShapeKind(shape))
+
+    @property
+    def name(self) -> str:
+        """A short, unique name: 'exponential', 'plateau', 'weibull k=0.5', 'early 80% by 24 mo'."""
+        if self.kind is ShapeKind.WEIBULL:
+            return f"weibull k={self.weibull_k:g}"
+        if self.kind is ShapeKind.EARLY:
+            return f"early {100 * self.early_share:.0f}% by {self.early_months:g} mo"
+        return self.kind.value
+
+    @property
+    def description(self) -> str:
+        """The shape as a reader would say it."""
+        if self.kind is ShapeKind.WEIBULL:
+            trend = "falling" if self.weibull_k < 1 else "rising" if self.weibull_k > 1 else "constant"
+            return f"Weibull, k = {self.weibull_k:g} ({trend} hazard)"
+        if self.kind is ShapeKind.EARLY:
+            return (f"{100 * self.early_share:.0f}% of the failures by the time point within "
+                    f"{self.early_months:g} months")
+        return {"exponential": "exponential (constant hazard)",
+                "plateau": "plateau (no failures after the time point)"}[self.kind.value]
+
+    @property
+    def front_loaded(self) -> bool:
+        """Whether the shape puts more of the failures early than a constant hazard does."""
+        return (self.kind is ShapeKind.WEIBULL and self.weibull_k < 1) or self.kind is ShapeKind.EARLY
+
+    def fraction(self, months: float, timepoint: float) -> float:
+        """H(months) / H(timepoint): the share of the published point's cumulative hazard reached by ``months``."""
+        u = months / timepoint
+        if self.kind is ShapeKind.EXPONENTIAL:
+            return u
+        if self.kind is ShapeKind.PLATEAU:
+            return min(u, 1.0)
+        if self.kind is ShapeKind.WEIBULL:
+            return u ** self.weibull_k
+        c, q = self.early_months, self.early_share
+        if c >= timepoint:
+            raise ValueError(f"the early period ({c:g} months) must end before the time point ({timepoint:g})")
+        if months <= c:
+            return q * months / c
+        return q + (1 - q) * (months - c) / (timepoint - c)
+
+    def parameters(self) -> dict:
+        """The shape as plain fields, for JSON."""
+        return {"shape": self.name, "shape_kind": self.kind.value, "weibull_k": self.weibull_k,
+                "early_months": self.early_months, "early_share": self.early_share}
+
+
+EXPONENTIAL = HazardShape(ShapeKind.EXPONENTIAL)
+PLATEAU = HazardShape(ShapeKind.PLATEAU)
+
+
+def cumulative_hazard(months: float, rate: float, timepoint: float,
+                      shape: str | HazardShape = "exponential") -> float:
+    """Reference cumulative hazard at ``months`` for a curve with S(timepoint) = rate and the given shape.
+
+    Parameters
+    ----------
+    months : float
+        Follow-up time (months, >= 0).
+    rate : float
+        The published rate S(timepoint), strictly between 0 and 1.
+    timepoint : float
+        Its time point (months, > 0).
+    shape : str or HazardShape
+        'exponential', 'plateau', or any ``HazardShape``.
+
+    Returns
+    -------
+    float
+        H(months) = -log(rate) * shape.fraction(months, timepoint).
+
+    Example
+    -------
+    >>> round(cumulative_hazard(120, 0.45, 60), 4)    # twice -log(0.45)
+    1.597
+    """
     _check_rate(rate)
     if months < 0:
         raise ValueError(f"a follow-up time cannot be negative, got {months!r}")
     if timepoint <= 0:
         raise ValueError(f"the historical time point must be positive, got {timepoint!r}")
-    if shape not in SHAPES:
-        raise ValueError(f"unknown hazard shape {shape!r}; choose one of {', '.join(SHAPES)}")
-    exposure = months if shape == "exponential" else min(months, timepoint)
-    return -math.log(rate) * exposure / timepoint
+    return -math.log(rate) * HazardShape.named(shape).fraction(months, timepoint)
 
 
 def one_sample_logrank(observed: int, expected: float, alpha: float = 0.05) -> dict:
-    """O/E with its exact (Poisson) confidence interval, the normal-approximation and the exact two-sided p.
+    """O/E with its exact (Poisson) confidence interval, the normal-approximation and the exact p-values.
 
-    The exact p doubles the smaller Poisson tail at O given mean E (capped at 1);
-    the normal p uses z = (O - E) / sqrt(E).
+    ``p_exact`` (two-sided) doubles the smaller Poisson tail at O given mean E
+    (capped at 1): it asks whether the cohort differs from the reference in
+    either direction. ``p_exact_fewer`` (one-sided) is P(X <= O) for a Poisson
+    mean E: it asks only whether the cohort had *fewer* failures than the
+    reference predicts, the direction the paper claims and the one a trial
+    designed with a one-sided alpha tests. The normal p uses z = (O - E) / sqrt(E).
     """
     _check_alpha(alpha)
     if observed < 0 or expected <= 0:
@@ -68,6 +220,7 @@ def one_sample_logrank(observed: int, expected: float, alpha: float = 0.05) -> d
         "o_over_e_ci_low": float(low),
         "o_over_e_ci_high": float(high),
         "p_exact": float(min(1.0, 2 * min(lower_tail, upper_tail))),
+        "p_exact_fewer": float(lower_tail),
         "p_normal": float(2 * norm.sf(abs(z))),
     }
 
@@ -86,8 +239,8 @@ def size_class_rates(rates: dict[str, float], diameter_cm: float) -> float:
 
 def expected_by_patient(patients: pd.DataFrame, *, rate: float | None = None,
                         rates_by_size: dict[str, float] | None = None, size_basis: str = "none",
-                        timepoint: float, shape: str = "exponential", endpoint: str = "local_control"
-                        ) -> pd.DataFrame:
+                        timepoint: float, shape: str | HazardShape = "exponential",
+                        endpoint: str = "local_control") -> pd.DataFrame:
     """Each patient's share of E: their reference rate, follow-up and reference cumulative hazard.
 
     Either one ``rate`` for everybody (``size_basis='none'``) or ``rates_by_size``
@@ -146,9 +299,14 @@ PRIMARY = {"comparator": "kepka_by_size_cited", "size_basis": "before_rt", "shap
 
 
 def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str, *,
-                size_basis: str = "none", shape: str = "exponential", alpha: float = 0.05) -> dict:
-    """One comparison: a row id of historical.csv (single rate) or a SIZE_STANDARDISED name with a size basis."""
+                size_basis: str = "none", shape: str | HazardShape = "exponential", alpha: float = 0.05) -> dict:
+    """One comparison: a row id of historical.csv (single rate) or a SIZE_STANDARDISED name with a size basis.
+
+    The row carries the hazard shape's parameters (``shape``, ``shape_kind``,
+    ``weibull_k``, ``early_months``, ``early_share``) beside E, O/E and the p-values.
+    """
     _check_alpha(alpha)
+    shape = HazardShape.named(shape)
     h = historical.set_index("id")
     if comparator in SIZE_STANDARDISED:
         if size_basis == "none":
@@ -174,7 +332,7 @@ def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: st
     _, events = survival.endpoint(patients, endpoint)
     return {"comparator": comparator, "study": study, "subgroup": subgroup, "treatment": "radiotherapy alone",
             "endpoint": endpoint,
-            "timepoint_months": timepoint, "historical_rate": rate, "size_basis": size_basis, "shape": shape,
+            "timepoint_months": timepoint, "historical_rate": rate, "size_basis": size_basis, **shape.parameters(),
             **km_at_timepoint(patients, timepoint, endpoint),
             **one_sample_logrank(int(events.sum()), expected, alpha)}
 
@@ -185,9 +343,10 @@ def size_standardised_rates(historical: pd.DataFrame, comparator: str) -> dict[s
     return {size: float(h.loc[i, "rate"]) for size, i in SIZE_STANDARDISED[comparator].items()}
 
 
-def compare_rate(patients: pd.DataFrame, rate: float, timepoint: float, *, shape: str = "exponential",
+def compare_rate(patients: pd.DataFrame, rate: float, timepoint: float, *, shape: str | HazardShape = "exponential",
                  alpha: float = 0.05, endpoint: str = "local_control") -> dict:
     """The cohort against one reference rate S(timepoint) = rate applied to every patient."""
+    shape = HazardShape.named(shape)
     _check_rate(rate)
     _check_alpha(alpha)
     if not timepoint > 0:
@@ -195,7 +354,7 @@ def compare_rate(patients: pd.DataFrame, rate: float, timepoint: float, *, shape
     expected = expected_events(patients, rate=rate, timepoint=timepoint, shape=shape, endpoint=endpoint)
     _, events = survival.endpoint(patients, endpoint)
     return {"endpoint": endpoint, "timepoint_months": float(timepoint), "historical_rate": float(rate),
-            "size_basis": "none", "shape": shape, **km_at_timepoint(patients, timepoint, endpoint),
+            "size_basis": "none", **shape.parameters(), **km_at_timepoint(patients, timepoint, endpoint),
             **one_sample_logrank(int(events.sum()), expected, alpha)}
 
 
@@ -228,7 +387,7 @@ def competing_risk_view(patients: pd.DataFrame, months: float) -> dict:
 
 
 #: The local-control variants the sensitivity table and forest plot show (comparator, size basis), each
-#: under both hazard shapes: the primary analysis first, then its variations, then the single-rate readings.
+#: under every hazard shape: the primary analysis first, then its variations, then the single-rate readings.
 SENSITIVITY = (
     ("kepka_by_size_cited", "before_rt"),
     ("kepka_by_size_cited", "initial"),
@@ -242,10 +401,39 @@ SENSITIVITY = (
 SIZE_BASIS_NAMES = {"before_rt": "size before RT", "initial": "initial size", "none": "one rate for all"}
 
 
-def sensitivity(patients: pd.DataFrame, historical: pd.DataFrame, alpha: float = 0.05) -> list[dict]:
-    """The SENSITIVITY variants under the exponential and then the plateau hazard."""
+#: The hazard shapes of the sensitivity analysis, in both directions from the exponential: fewer failures
+#: late (plateau), more failures early (Weibull k < 1, and most failures within two years), more late
+#: (Weibull k > 1). All pass through the same published point.
+SENSITIVITY_SHAPES = (EXPONENTIAL, PLATEAU, HazardShape.weibull(0.5), HazardShape.weibull(0.75),
+                      HazardShape.early(24, 0.8), HazardShape.weibull(1.5))
+
+
+def sensitivity(patients: pd.DataFrame, historical: pd.DataFrame, alpha: float = 0.05,
+                shapes=SENSITIVITY_SHAPES) -> list[dict]:
+    """Every SENSITIVITY variant under every shape of ``shapes`` (shape by shape, variants in order).
+
+    Parameters
+    ----------
+    patients, historical : DataFrame
+        The cohort with derived columns, and historical.csv.
+    alpha : float
+        For the exact O/E interval.
+    shapes : sequence of HazardShape or str
+        Default ``SENSITIVITY_SHAPES``.
+
+    Returns
+    -------
+    list of dict
+        One ``compare_one`` row per (shape, variant).
+
+    Example
+    -------
+    >>> rows = sensitivity(patients, historical)                       # doctest: +SKIP
+    >>> {r["shape"] for r in rows} >= {"exponential", "weibull k=0.5"}   # doctest: +SKIP
+    True
+    """
     return [compare_one(patients, historical, comparator, size_basis=basis, shape=shape, alpha=alpha)
-            for shape in SHAPES for comparator, basis in SENSITIVITY]
+            for shape in shapes for comparator, basis in SENSITIVITY]
 
 
 def label(row: dict) -> str:
@@ -261,7 +449,7 @@ def label(row: dict) -> str:
 
 
 def observed_expected_by_size(patients: pd.DataFrame, rates_by_size: dict[str, float], size_basis: str,
-                              timepoint: float, shape: str = "exponential") -> pd.DataFrame:
+                              timepoint: float, shape: str | HazardShape = "exponential") -> pd.DataFrame:
     """O and E within each size class (10 cm or less, over 10 cm): where the difference between them comes from."""
     parts = expected_by_patient(patients, rates_by_size=rates_by_size, size_basis=size_basis,
                                 timepoint=timepoint, shape=shape)
@@ -274,7 +462,7 @@ def observed_expected_by_size(patients: pd.DataFrame, rates_by_size: dict[str, f
     return pd.DataFrame(rows)
 
 
-def reference_inside_band(fit, rate: float, timepoint: float, shape: str = "exponential",
+def reference_inside_band(fit, rate: float, timepoint: float, shape: str | HazardShape = "exponential",
                           horizon: float | None = None) -> float:
     """The last month (on a monthly grid up to ``horizon``) before the reference curve first leaves the
     Kaplan-Meier 95% band; ``horizon`` itself if it never does.
@@ -292,3 +480,396 @@ def reference_inside_band(fit, rate: float, timepoint: float, shape: str = "expo
             return last
         last = float(month)
     return last
+
+
+# --- what the verdict depends on ----------------------------------------------------------------
+
+def critical_expected(observed: int, level: float = 0.05, sided: str = "two") -> float:
+    """The expected count E at which the exact p for ``observed`` failures equals ``level``.
+
+    With fewer failures than expected, the exact p falls as E grows:
+    P(X <= O | E) = 1 - F(2E; 2(O + 1)) for a chi-square distribution F, so the
+    verdict "p < level" holds exactly when E is above chi2.ppf(1 - level/2, 2(O + 1)) / 2
+    (two-sided, which doubles the tail) or chi2.ppf(1 - level, 2(O + 1)) / 2 (one-sided).
+
+    Parameters
+    ----------
+    observed : int
+        Observed failures O.
+    level : float
+        The significance level.
+    sided : {'two', 'one'}
+        Two-sided (``p_exact``) or one-sided towards fewer failures (``p_exact_fewer``).
+
+    Returns
+    -------
+    float
+        The critical E.
+
+    Example
+    -------
+    >>> round(critical_expected(2), 3)      # chi2.ppf(0.975, 6) / 2
+    7.225
+    """
+    _check_alpha(level)
+    if sided not in ("two", "one"):
+        raise ValueError(f"sided must be 'two' or 'one', got {sided!r}")
+    tail = level / 2 if sided == "two" else level
+    return float(chi2.ppf(1 - tail, 2 * (observed + 1)) / 2)
+
+
+@dataclass(frozen=True)
+class ShapeScan:
+    """E and the exact p-values of one comparison as the Weibull shape k of the reference hazard varies.
+
+    ``flips_two_sided`` and ``flips_one_sided`` are the shapes k at which the
+    exact p crosses ``level`` within the scanned range (empty if it never does).
+    E is not monotone in k: a small k front-loads failures into the short
+    follow-up of the patients who died early, a large k loads them onto the
+    long follow-up of the few who lived, and both raise E. So the verdict can
+    flip twice, once on each side of the exponential (k = 1).
+    """
+
+    comparator: str
+    size_basis: str
+    observed: int
+    k: tuple[float, ...]
+    expected: tuple[float, ...]
+    p_two_sided: tuple[float, ...]
+    p_one_sided: tuple[float, ...]
+    level: float
+    flips_two_sided: tuple[float, ...]
+    flips_one_sided: tuple[float, ...]
+
+    def significant(self, k: float, sided: str = "two") -> bool:
+        """Whether the exact p at shape ``k`` (computed afresh from the scan's E) is below the level."""
+        target = critical_expected(self.observed, self.level, sided)
+        return float(np.interp(k, self.k, self.expected)) > target
+
+
+def _expected_for_k(patients, historical, comparator, size_basis, k) -> float:
+    return compare_one(patients, historical, comparator, size_basis=size_basis,
+                       shape=HazardShape.weibull(k))["expected_events"]
+
+
+def _crossings(ks, expected, target, solve) -> tuple[float, ...]:
+    """Every k where E(k) crosses ``target`` between two grid points, refined by root finding on ``solve``."""
+    above = [e > target for e in expected]
+    return tuple(float(brentq(lambda k: solve(k) - target, ks[i], ks[i + 1], xtol=1e-6))
+                 for i in range(len(ks) - 1) if above[i] != above[i + 1])
+
+
+def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator: str = PRIMARY["comparator"],
+                 size_basis: str = PRIMARY["size_basis"], ks=None, level: float = 0.05) -> ShapeScan:
+    """Scan the Weibull shape k of the reference hazard: E, the exact p-values, and where the verdict flips.
+
+    Parameters
+    ----------
+    patients, historical : DataFrame
+        The cohort with derived columns, and historical.csv.
+    comparator, size_basis : str
+        As ``compare_one`` (default: the primary analysis).
+    ks : sequence of float, optional
+        The shapes to scan (default 0.2 to 2.0 in steps of 0.05).
+    level : float
+        The significance level whose crossing is the flip.
+
+    Returns
+    -------
+    ShapeScan
+
+    Example
+    -------
+    >>> scan = weibull_scan(patients, historical)          # doctest: +SKIP
+    >>> scan.flips_two_sided                               # doctest: +SKIP
+    (0.637..., 1.88...)
+    """
+    ks = tuple(float(k) for k in (np.round(np.arange(0.2, 2.0001, 0.05), 4) if ks is None else ks))
+    rows = [compare_one(patients, historical, comparator, size_basis=size_basis, shape=HazardShape.weibull(k))
+            for k in ks]
+    observed = rows[0]["observed_events"]
+    expected = tuple(r["expected_events"] for r in rows)
+
+    def solve(k):
+        return _expected_for_k(patients, historical, comparator, size_basis, k)
+
+    return ShapeScan(comparator=comparator, size_basis=size_basis, observed=observed, k=ks, expected=expected,
+                     p_two_sided=tuple(r["p_exact"] for r in rows),
+                     p_one_sided=tuple(r["p_exact_fewer"] for r in rows), level=level,
+                     flips_two_sided=_crossings(ks, expected, critical_expected(observed, level, "two"), solve),
+                     flips_one_sided=_crossings(ks, expected, critical_expected(observed, level, "one"), solve))
+
+
+@dataclass(frozen=True)
+class TimingEvidence:
+    """The Weibull shape k that a published pattern of failure times implies, and how it was read."""
+
+    study: str
+    citation_key: str
+    k: float
+    reading: str
+
+
+def implied_weibull_k(literature: pd.DataFrame) -> list[TimingEvidence]:
+    """Weibull shapes implied by the published timing of local failure (data/literature.csv).
+
+    * A local-control curve read at two times t1 < t2 (Zagars and Ballo):
+      H(t2) / H(t1) = (t2 / t1) ** k, so k = log(H(t2) / H(t1)) / log(t2 / t1), with H = -log(LC).
+    * Shares of all recurrences seen by two times (Eilber et al.): if the
+      cumulative hazard grows like the count of recurrences (true while failures
+      are a minority of patients), k = log(share(t1) / share(t2)) / log(t1 / t2).
+
+    Both are rough readings of series after surgery, not of unresected tumours.
+
+    Parameters
+    ----------
+    literature : DataFrame
+        data/literature.csv.
+
+    Returns
+    -------
+    list of TimingEvidence
+        One reading per pair of published time points.
+
+    Example
+    -------
+    >>> [round(e.k, 2) for e in implied_weibull_k(data.load_resource("literature"))]   # doctest: +SKIP
+    [0.17, 0.05, 0.47]
+    """
+    lit = literature.set_index("id")
+    out = []
+    for first, second in (("zagars_lc_5y", "zagars_lc_10y"), ("zagars_lc_10y", "zagars_lc_15y")):
+        a, b = lit.loc[first], lit.loc[second]
+        h1, h2 = -math.log(a["value"] / 100), -math.log(b["value"] / 100)
+        k = math.log(h2 / h1) / math.log(b["months"] / a["months"])
+        out.append(TimingEvidence(a["study"], a["citation_key"], k,
+                                  f"local control {a['value']:g}% at {a['months'] / 12:g} years and "
+                                  f"{b['value']:g}% at {b['months'] / 12:g} years"))
+    a, b = lit.loc["eilber_lr_by_2y"], lit.loc["eilber_lr_by_4y"]
+    k = math.log(a["value"] / b["value"]) / math.log(a["months"] / b["months"])
+    out.append(TimingEvidence(a["study"], a["citation_key"], k,
+                              f"{a['value']:g}% of local recurrences by {a['months'] / 12:g} years and "
+                              f"{b['value']:g}% by {b['months'] / 12:g} years"))
+    return out
+
+
+def wilson_interval(rate: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson's score interval for a proportion ``rate`` observed in ``n`` patients.
+
+    Used for a published rate whose subgroup size is known. A Kaplan-Meier rate
+    with censoring is less precise than a proportion of n, so this interval is
+    narrower than the truth: it shows the least uncertainty the rate carries.
+
+    Example
+    -------
+    >>> [round(x, 3) for x in wilson_interval(0.1, 33)]
+    [0.031, 0.236]
+    """
+    if not 0 <= rate <= 1 or n < 1:
+        raise ValueError(f"need a rate in [0, 1] and n >= 1, got {rate!r} and {n!r}")
+    z = norm.ppf(0.5 + level / 2)
+    centre = (rate + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)
+
+
+def kepka_5to10_size_bounds(historical: pd.DataFrame, literature: pd.DataFrame) -> tuple[int, int]:
+    """The fewest and most patients Kepka's 5-10 cm subgroup can have held, from what is in print.
+
+    Of 112 patients, 33 had tumours of 10 cm or more, so at most 112 - 33 were
+    smaller. The median size was 8 cm, so at least half (56) measured 8 cm or
+    more; at most 33 of them were 10 cm or more, so at least 56 - 33 measured
+    8 to under 10 cm, all inside the 5-10 cm class.
+    """
+    h, lit = historical.set_index("id"), literature.set_index("id")
+    total = int(lit.loc["kepka_patients", "value"])
+    large = int(h.loc["kepka_share_ge10cm", "count"])
+    if lit.loc["kepka_median_size", "value"] < 5:
+        raise ValueError("the median-size argument needs a median inside the 5-10 cm class")
+    return math.ceil(total / 2) - large, total - large
+
+
+@dataclass(frozen=True)
+class ReferenceRange:
+    """A size-matched comparison redone at the ends of each reference rate's plausible range.
+
+    ``rates`` maps each size class to (rate, subgroup size, low end, high end).
+    ``*_most`` is the analysis with every rate at the low end of its range (worse
+    historical control, more failures expected); ``*_fewest`` at the high end.
+    """
+
+    comparator: str
+    size_basis: str
+    shape: str
+    level: float
+    rates: dict
+    expected: float
+    expected_most: float
+    expected_fewest: float
+    p_exact: float
+    p_exact_most: float
+    p_exact_fewest: float
+    p_exact_fewer_most: float
+    p_exact_fewer_fewest: float
+
+    def fields(self) -> dict:
+        """The uncertainty as flat fields, for JSON beside a comparison row."""
+        return {"reference_level": self.level,
+                "reference_rates": {size: {"rate": r, "subgroup_size": n, "low": lo, "high": hi}
+                                    for size, (r, n, lo, hi) in self.rates.items()},
+                "expected_events_most": self.expected_most, "expected_events_fewest": self.expected_fewest,
+                "p_exact_most": self.p_exact_most, "p_exact_fewest": self.p_exact_fewest,
+                "p_exact_fewer_most": self.p_exact_fewer_most, "p_exact_fewer_fewest": self.p_exact_fewer_fewest}
+
+
+def reference_range(patients: pd.DataFrame, historical: pd.DataFrame, literature: pd.DataFrame, *,
+                    comparator: str = PRIMARY["comparator"], size_basis: str = PRIMARY["size_basis"],
+                    shape: str | HazardShape = "exponential", level: float = 0.95) -> ReferenceRange:
+    """Redo a size-matched comparison with each Kepka rate at the ends of its Wilson interval.
+
+    The subgroup sizes: 33 for tumours over 10 cm (historical.csv), and for 5-10 cm
+    the fewest patients the source allows (``kepka_5to10_size_bounds``), which
+    gives the widest interval.
+
+    Parameters
+    ----------
+    patients, historical, literature : DataFrame
+        The cohort with derived columns, historical.csv and literature.csv.
+    comparator, size_basis : str
+        A SIZE_STANDARDISED comparator and its size basis.
+    shape : str or HazardShape
+        The reference hazard's shape.
+    level : float
+        Coverage of each rate's interval.
+
+    Returns
+    -------
+    ReferenceRange
+
+    Example
+    -------
+    >>> r = reference_range(patients, historical, literature)     # doctest: +SKIP
+    >>> r.expected_fewest < r.expected < r.expected_most          # doctest: +SKIP
+    True
+    """
+    if comparator not in SIZE_STANDARDISED:
+        raise ValueError(f"{comparator} is not a size-matched comparison")
+    shape = HazardShape.named(shape)
+    h = historical.set_index("id")
+    smallest_5to10, _ = kepka_5to10_size_bounds(historical, literature)
+    rates = {}
+    for size, row_id in SIZE_STANDARDISED[comparator].items():
+        rate = float(h.loc[row_id, "rate"])
+        n = smallest_5to10 if size == "5-10 cm" else h.loc[row_id, "denominator"]
+        if pd.isna(n):
+            rates[size] = (rate, None, rate, rate)   # no size in print: held fixed (only '<=5 cm', which no
+            continue                                 # patient here needs unless a residual tumour is small)
+        low, high = wilson_interval(rate, int(n), level)
+        rates[size] = (rate, int(n), low, high)
+    timepoint = float(h.loc[SIZE_STANDARDISED[comparator]["5-10 cm"], "timepoint_months"])
+    _, events = survival.endpoint(patients, "local_control")
+    observed = int(events.sum())
+
+    def run(which: int):
+        chosen = {size: values[which] for size, values in rates.items()}
+        e = expected_events(patients, rates_by_size=chosen, size_basis=size_basis, timepoint=timepoint, shape=shape)
+        return e, one_sample_logrank(observed, e)
+
+    (e, mid), (e_most, most), (e_fewest, fewest) = run(0), run(2), run(3)
+    return ReferenceRange(comparator=comparator, size_basis=size_basis, shape=shape.name, level=level, rates=rates,
+                          expected=e, expected_most=e_most, expected_fewest=e_fewest, p_exact=mid["p_exact"],
+                          p_exact_most=most["p_exact"], p_exact_fewest=fewest["p_exact"],
+                          p_exact_fewer_most=most["p_exact_fewer"], p_exact_fewer_fewest=fewest["p_exact_fewer"])
+
+
+def large_tumours_against(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str = "goffman_lc_3y", *,
+                          size_basis: str = "initial", shape: str | HazardShape = "exponential",
+                          alpha: float = 0.05) -> dict:
+    """Only the cohort's tumours over 10 cm against one historical rate: like with like for a series of large tumours.
+
+    Goffman et al. treated large and massive sarcomas, so their rate belongs
+    beside this cohort's large tumours, not beside all eleven.
+
+    Parameters
+    ----------
+    patients, historical : DataFrame
+        The cohort with derived columns, and historical.csv.
+    comparator : str
+        A single-rate row of historical.csv.
+    size_basis : {'initial', 'before_rt'}
+        Which diameter decides "over 10 cm".
+    shape : str or HazardShape
+        The reference hazard's shape.
+
+    Returns
+    -------
+    dict
+        A ``compare_one`` row for the subset, with ``subset`` and ``patients`` added.
+
+    Example
+    -------
+    >>> large_tumours_against(patients, historical)["patients"]     # doctest: +SKIP
+    6
+    """
+    column = {"before_rt": "diameter_before_rt_cm", "initial": "diameter_initial_cm"}[size_basis]
+    subset = patients[patients[column] > 10]
+    if subset.empty:
+        raise ValueError(f"no tumour over 10 cm by the {size_basis} size: nothing to compare")
+    row = compare_one(subset, historical, comparator, shape=shape, alpha=alpha)
+    return {**row, "subset": f"over 10 cm ({SIZE_BASIS_NAMES[size_basis]})", "patients": len(subset)}
+
+
+def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literature: pd.DataFrame,
+                     shape: str | HazardShape = "exponential", alpha: float = 0.05) -> list[dict]:
+    """Everything the comparison chapter computes, as flat rows for the command line's JSON.
+
+    Each row has an ``analysis`` field:
+
+    * ``comparison``: ``comparisons(shape)``, every historical rate once;
+    * ``sensitivity``: every SENSITIVITY variant under every SENSITIVITY_SHAPES shape, with the
+      shape's parameters and, for the size-matched ones, the reference-uncertainty fields of
+      ``ReferenceRange.fields()``;
+    * ``large tumours``: Goffman's rate against the tumours over 10 cm, on both size bases,
+      under every shape;
+    * ``weibull scan``: for each size-matched variant, E and the exact p-values over the
+      Weibull shapes, with the shapes where the verdict flips.
+
+    Example
+    -------
+    >>> rows = every_comparison(patients, historical, literature)       # doctest: +SKIP
+    >>> sorted({r["analysis"] for r in rows})                           # doctest: +SKIP
+    ['comparison', 'large tumours', 'sensitivity', 'weibull scan']
+    """
+    out = [{"analysis": "comparison", **row} for row in comparisons(patients, historical, shape, alpha)]
+    for row in sensitivity(patients, historical, alpha):
+        extra = {}
+        if row["comparator"] in SIZE_STANDARDISED:
+            extra = reference_range(patients, historical, literature, comparator=row["comparator"],
+                                    size_basis=row["size_basis"],
+                                    shape=next(s for s in SENSITIVITY_SHAPES if s.name == row["shape"])).fields()
+        out.append({"analysis": "sensitivity", **row, **extra})
+    for basis in ("initial", "before_rt"):
+        for each in SENSITIVITY_SHAPES:
+            out.append({"analysis": "large tumours",
+                        **large_tumours_against(patients, historical, size_basis=basis, shape=each, alpha=alpha)})
+    for comparator, basis in SENSITIVITY:
+        if comparator in SIZE_STANDARDISED:
+            scan = weibull_scan(patients, historical, comparator=comparator, size_basis=basis)
+            out.append({"analysis": "weibull scan", "comparator": comparator, "size_basis": basis,
+                        "observed_events": scan.observed, "level": scan.level, "weibull_k": list(scan.k),
+                        "expected_events": list(scan.expected), "p_exact": list(scan.p_two_sided),
+                        "p_exact_fewer": list(scan.p_one_sided), "flips_two_sided": list(scan.flips_two_sided),
+                        "flips_one_sided": list(scan.flips_one_sided)})
+    return out
+
+
+def row_line(row: dict) -> str:
+    """One ``every_comparison`` row as a line of text for the terminal."""
+    if row["analysis"] == "weibull scan":
+        flips = ", ".join(f"{k:.2f}" for k in row["flips_two_sided"]) or "none"
+        return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} "
+                f"two-sided p crosses {row['level']:g} at Weibull k = {flips}")
+    return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} {row['shape']:<20} "
+            f"E = {row['expected_events']:6.2f}  O/E = {row['o_over_e']:.2f} "
+            f"({row['o_over_e_ci_low']:.2f}-{row['o_over_e_ci_high']:.2f})  p exact = {row['p_exact']:.3f}"
+            f"  one-sided {row['p_exact_fewer']:.3f}")
