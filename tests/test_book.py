@@ -55,7 +55,8 @@ NUMBERED = {
     "notebooks/07_subgroups": ["tbl-subgroups"],
     "notebooks/08_case_report": ["tbl-case", "fig-case"],
     "notebooks/09_audit": ["tbl-scorecard", "tbl-audit-results", "tbl-audit-table-1"],
-    "notebooks/10_historical_comparison": ["tbl-expected", "fig-reference", "tbl-sensitivity", "fig-forest"],
+    "notebooks/10_historical_comparison": ["tbl-expected", "fig-reference", "fig-shapes", "fig-scan", "tbl-sensitivity",
+                                           "fig-forest", "tbl-reference-range"],
     "notebooks/11_the_next_trial": ["tbl-designs", "fig-designs", "tbl-published-designs"],
     "notebooks/90_the_data": ["tbl-patients-schema", "tbl-historical", "tbl-designs-schema"],
 }

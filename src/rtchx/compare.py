@@ -330,7 +330,8 @@ def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: st
     else:
         raise ValueError(f"unknown comparator {comparator!r}")
     _, events = survival.endpoint(patients, endpoint)
-    return {"comparator": comparator, "study": study, "subgroup": subgroup, "treatment": "radiotherapy alone",
+    return {"comparator": comparator, "study": study, "subgroup": subgroup,
+            "treatment": h.loc[ids["5-10 cm"], "treatment"],
             "endpoint": endpoint,
             "timepoint_months": timepoint, "historical_rate": rate, "size_basis": size_basis, **shape.parameters(),
             **km_at_timepoint(patients, timepoint, endpoint),
@@ -442,7 +443,8 @@ def label(row: dict) -> str:
         source = "as cited" if row["comparator"].endswith("cited") else "source's rates"
         return f"Kepka by size ({source}), {SIZE_BASIS_NAMES[row['size_basis']]}"
     author = row["study"].split(" ")[0]
-    treatment = {"radiotherapy + iododeoxyuridine": " (RT + IdUrd)"}.get(row.get("treatment", ""), "")
+    treatment = {"radiotherapy + iododeoxyuridine": " (RT + IdUrd)",
+                 "radiotherapy, some with chemotherapy": " (RT, some with chemo)"}.get(row.get("treatment", ""), "")
     subgroup = "" if row["subgroup"] == "all" else f", {row['subgroup']} rate"
     return (f"{author}{treatment}: {row['historical_rate']:.0%} at {row['timepoint_months']:.0f} mo{subgroup}, "
             "applied to every patient")
@@ -873,3 +875,40 @@ def row_line(row: dict) -> str:
             f"E = {row['expected_events']:6.2f}  O/E = {row['o_over_e']:.2f} "
             f"({row['o_over_e_ci_low']:.2f}-{row['o_over_e_ci_high']:.2f})  p exact = {row['p_exact']:.3f}"
             f"  one-sided {row['p_exact_fewer']:.3f}")
+
+
+@dataclass(frozen=True)
+class ExtraTreatment:
+    """A patient who had more than radiotherapy with concurrent ifosfamide, and what."""
+
+    patient: int
+    what: str
+    local_failure: bool
+    lc_months: float
+
+
+def extra_treatment(patients: pd.DataFrame) -> list[ExtraTreatment]:
+    """The patients whose treatment went beyond radiotherapy plus ifosfamide, from Table 3 and the case report.
+
+    Table 3 marks regional hyperthermia (HT); the case report adds three courses
+    of ifosfamide with epirubicin after radiochemotherapy for its patient
+    (``quantities.case_report_patient``). Any effect of these is mixed into the
+    cohort's local control.
+
+    Example
+    -------
+    >>> [e.patient for e in extra_treatment(patients)]       # doctest: +SKIP
+    [3, 8]
+    """
+    from .quantities import case_report_patient
+
+    case = int(case_report_patient(patients)["patient"])
+    out = []
+    for row in patients.itertuples(index=False):
+        parts = ["regional hyperthermia"] if row.hyperthermia else []
+        if int(row.patient) == case:
+            parts.append("further chemotherapy with ifosfamide and epirubicin (the case report)")
+        if parts:
+            out.append(ExtraTreatment(int(row.patient), " and ".join(parts), bool(row.local_failure),
+                                      float(row.lc_months)))
+    return out

@@ -263,17 +263,20 @@ def reference_curves_plot(fit: KaplanMeierFitter, curves: dict[str, tuple[float,
     return fig
 
 
-def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_label: str | None = None):
+def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_label: str | None = None,
+                shape_names: dict[str, str] | None = None):
     """O/E with its exact 95% interval on a log scale: one line per comparison, one marker per hazard shape.
 
     ``rows`` are comparisons from ``rtchx.compare`` and ``labels`` their names;
-    rows sharing a label are drawn on one line, offset by hazard shape. The
+    rows sharing a label are drawn on one line, offset by hazard shape (``shapes``
+    are shape names; ``shape_names`` may give each a legend entry). The
     primary comparison's label is set in bold. A dashed line marks O/E = 1.
     """
+    shape_names = shape_names or {}
     names = list(dict.fromkeys(labels))
     fig, ax = plt.subplots(figsize=(7.0, 0.75 * len(names) + 1.4))
-    offsets = {shape: 0.12 + 0.2 * i for i, shape in enumerate(shapes)}   # below each row's label
-    markers = {shape: m for shape, m in zip(shapes, ["o", "s", "^"], strict=False)}
+    offsets = {shape: 0.12 + 0.6 * i / len(shapes) for i, shape in enumerate(shapes)}   # below each row's label
+    markers = {shape: m for shape, m in zip(shapes, ["o", "s", "^", "D", "v", "P"], strict=False)}
     for i, shape in enumerate(shapes):
         ys, xs, lows, highs = [], [], [], []
         for row, label in zip(rows, labels, strict=True):
@@ -283,7 +286,7 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
                 lows.append(row["o_over_e"] - row["o_over_e_ci_low"])
                 highs.append(row["o_over_e_ci_high"] - row["o_over_e"])
         ax.errorbar(xs, ys, xerr=[lows, highs], fmt=markers[shape], color=PALETTE[i], ms=6, lw=1.8, capsize=0,
-                    label=f"{shape.capitalize()} hazard")
+                    label=shape_names.get(shape, f"{shape.capitalize()} hazard"))
     # each comparison's name sits above its lines, so the axis keeps the full page width
     transform = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
     for y, name in enumerate(names):
@@ -298,7 +301,7 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
     ax.set_ylim(len(names) - 0.35, -0.45)
     ax.set_xlabel("Observed / expected local failures (log scale)")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(shapes), frameon=False,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(shapes), 3), frameon=False,
               fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig
@@ -366,5 +369,73 @@ def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130)
         ax.plot([upto], [shown[-1][1]], "o", color=PALETTE[3], ms=8, label="This step")
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
+    fig.tight_layout()
+    return fig
+
+
+def shape_curves_plot(rate: float, timepoint: float, shapes, *, xmax: float = 130):
+    """Reference curves S(t) of several hazard shapes, all through the same published point (rate at timepoint).
+
+    ``shapes`` are ``rtchx.compare.HazardShape`` objects; each is drawn with its
+    own colour and line style, and the shared point is marked.
+    """
+    import numpy as np
+
+    from .compare import cumulative_hazard
+
+    fig, ax = plt.subplots(figsize=PAGE_WIDTH)
+    grid = np.linspace(0, xmax, 400)
+    styles = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1))]
+    for i, shape in enumerate(shapes):
+        s = [np.exp(-cumulative_hazard(t, rate, timepoint, shape)) for t in grid]
+        ax.plot(grid, s, linestyle=styles[i % len(styles)], color=PALETTE[i % len(PALETTE)], lw=2.2,
+                label=shape.description)
+    ax.plot([timepoint], [rate], "o", color="0.15", ms=8, zorder=5, label="The published point")
+    survival_axes(ax, ylabel="Free of local failure", xmax=xmax)
+    ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
+    fig.tight_layout()
+    return fig
+
+
+def shape_scan_plot(scan, *, evidence=(), exponential_k: float = 1.0):
+    """E and the exact p-values of one comparison against the Weibull shape k of the reference hazard.
+
+    ``scan`` is a ``rtchx.compare.ShapeScan``. Top panel: expected failures E,
+    with the observed count and the E beyond which the two-sided exact p falls
+    below the level. Bottom panel: the two-sided and one-sided exact p on a log
+    scale, with the level. Dotted vertical lines mark the shapes where the
+    two-sided verdict flips; ``evidence`` (pairs of label and k) are drawn as
+    triangles on the k axis, and the exponential (k = 1) as a grey line.
+    """
+    from .compare import critical_expected
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 6.4), sharex=True)
+    top.plot(scan.k, scan.expected, color=PALETTE[0], lw=2.2, label="Expected failures E")
+    top.axhline(scan.observed, color=PALETTE[2], lw=1.8, linestyle="--", label=f"Observed failures O = {scan.observed}")
+    top.axhline(critical_expected(scan.observed, scan.level, "two"), color="0.35", lw=1.2, linestyle=":",
+                label=f"E beyond which two-sided p < {scan.level:g}")
+    top.set_ylabel("Local failures")
+    top.set_ylim(0, max(scan.expected) * 1.1)
+    top.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
+    bottom.plot(scan.k, scan.p_two_sided, color=PALETTE[0], lw=2.2, label="Exact p, two-sided")
+    bottom.plot(scan.k, scan.p_one_sided, color=PALETTE[1], lw=2.2, linestyle="--",
+                label="Exact p, one-sided (fewer failures)")
+    bottom.axhline(scan.level, color="0.35", lw=1.2, linestyle=":", label=f"p = {scan.level:g}")
+    bottom.set_yscale("log")
+    bottom.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    bottom.set_ylabel("Exact p (log scale)")
+    bottom.set_xlabel("Weibull shape k of the historical hazard (k < 1: failures early; k = 1: constant)")
+    for ax in (top, bottom):
+        ax.axvline(exponential_k, color="0.6", lw=1)
+        for k in scan.flips_two_sided:
+            ax.axvline(k, color=PALETTE[3], lw=1.6, linestyle=(0, (2, 2)))
+    for k in scan.flips_two_sided:
+        bottom.annotate(f"flips at k = {k:.2f}", (k, scan.level), xytext=(4, -14), textcoords="offset points",
+                        fontsize=SMALLEST_TEXT_PT, color="0.15")
+    if evidence:
+        ks = [k for _, k in evidence]
+        bottom.plot(ks, [min(min(scan.p_one_sided), scan.level) / 1.6] * len(ks), "^", color=PALETTE[4], ms=9,
+                    label="Shapes implied by published failure times", clip_on=False)
+    bottom.legend(loc="lower right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig

@@ -187,3 +187,174 @@ def p_floor_verdict(floors: list[tuple[str, float]], alpha: float) -> str:
     lowest = min(floor for _, floor in blocked)
     return (f"For {listed} even the most extreme outcome gives an exact p of at least {lowest:.3f}: "
             f"those tests could not come out below {alpha:g}.")
+
+
+# --- chapter 10: what the verdict on the historical comparison depends on ------------------------
+
+def shape_verdict(*, p_constant: float, flips: tuple[float, ...], evidence_ks: list[float], level: float = 0.05,
+                  evidence_kind: str = "series treated with surgery") -> str:
+    """Where the verdict flips as the historical hazard's Weibull shape k varies, and where the evidence points.
+
+    Parameters
+    ----------
+    p_constant : float
+        The exact two-sided p under a constant hazard (k = 1).
+    flips : tuple of float
+        The shapes k where the exact p crosses ``level`` (``ShapeScan.flips_two_sided``).
+    evidence_ks : list of float
+        Shapes implied by published failure times.
+    level : float
+        The significance level.
+    evidence_kind : str
+        What the evidence comes from, for the caveat.
+
+    Returns
+    -------
+    str
+        Two to four sentences of Markdown.
+
+    Example
+    -------
+    >>> shape_verdict(p_constant=0.109, flips=(0.64, 1.88), evidence_ks=[0.17, 0.47])[:60]
+    'Under a constant hazard the exact two-sided p is 0.109, abov'
+    """
+    side = "below" if p_constant < level else "above"
+    text = f"Under a constant hazard the exact two-sided p is {p_constant:.3f}, {side} {level:g}."
+    early = [k for k in flips if k < 1]
+    late = [k for k in flips if k > 1]
+    if not flips:
+        return text + " No Weibull shape in the range scanned changes that."
+    if early:
+        text += (f" It {'falls below' if p_constant >= level else 'rises above'} {level:g} as soon as the "
+                 f"historical failures are assumed to come earlier, with a Weibull shape below "
+                 f"k = {early[0]:.2f}")
+        text += (f", and again if they come much later (above k = {late[0]:.2f})." if late else ".")
+    else:
+        text += f" It changes only for a hazard that rises steeply, beyond k = {late[0]:.2f}."
+    if evidence_ks and early:
+        below = sum(k < early[0] for k in evidence_ks)
+        lo, hi = min(evidence_ks), max(evidence_ks)
+        if below == len(evidence_ks):
+            text += (f" Every reading of the published failure times gives a shape on that side (k from "
+                     f"{lo:.2f} to {hi:.2f}): on that evidence the verdict reverses, although it comes from "
+                     f"{evidence_kind}, not from unresected tumours given radiotherapy.")
+        elif below == 0:
+            text += (f" No reading of the published failure times (k from {lo:.2f} to {hi:.2f}) is on that side.")
+        else:
+            text += (f" The readings of the published failure times (k from {lo:.2f} to {hi:.2f}) fall on "
+                     f"both sides of it.")
+    return text
+
+
+def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05) -> str:
+    """How many size-matched comparisons reach significance under each family of hazard shape.
+
+    Parameters
+    ----------
+    counts : dict
+        Family name ('front-loaded', 'constant', 'plateau', 'rising') -> (significant, total).
+    level : float
+        The significance level.
+
+    Returns
+    -------
+    str
+        One or two sentences of Markdown; they say which way the answer moves.
+
+    Example
+    -------
+    >>> grid_verdict({"front-loaded": (10, 12), "constant": (0, 4), "plateau": (0, 4), "rising": (0, 4)})[:48]
+    'Of the size-matched comparisons, 10 of 12 under '
+    """
+    parts = [f"{s} of {n} under {'a ' if name != 'front-loaded' else ''}{name} "
+             f"{'shapes' if name == 'front-loaded' else 'hazard'}" for name, (s, n) in counts.items()]
+    from .tables import join_words
+
+    text = f"Of the size-matched comparisons, {join_words(parts)} reach p < {level:g}."
+    front = counts.get("front-loaded", (0, 0))
+    rest = [v for k, v in counts.items() if k != "front-loaded"]
+    share_front = front[0] / front[1] if front[1] else 0.0
+    share_rest = sum(s for s, _ in rest) / max(1, sum(n for _, n in rest))
+    if share_front > share_rest:
+        text += (" The verdict therefore turns on a curve nobody published: the earlier radiotherapy's failures "
+                 "are assumed to come, the stronger the case for ifosfamide; the later, or the sooner they stop, "
+                 "the weaker.")
+    elif share_front < share_rest:
+        text += " Front-loaded shapes weaken the case rather than strengthen it."
+    else:
+        text += " The shape of the historical curve does not change the verdict."
+    return text
+
+
+def reference_range_verdict(*, p_most: float, p_mid: float, p_fewest: float, level: float = 0.05) -> str:
+    """Whether the uncertainty of the historical rates alone can change the verdict.
+
+    Example
+    -------
+    >>> reference_range_verdict(p_most=0.006, p_mid=0.11, p_fewest=0.65)[:40]
+    'With the historical rates at the unfavou'
+    """
+    text = (f"With the historical rates at the unfavourable end of their ranges (more failures under "
+            f"radiotherapy), the exact p is {p_most:.3f}; at the favourable end it is {p_fewest:.3f}, against "
+            f"{p_mid:.3f} at the published values.")
+    if (p_most < level) != (p_fewest < level):
+        text += (" The uncertainty of the historical rates alone, before any question of shape or selection, "
+                 "spans both verdicts.")
+    else:
+        text += " Within that range the verdict does not change."
+    return text
+
+
+def like_with_like_verdict(*, whole: tuple[int, float, float], large: list[tuple[str, int, float, float]],
+                           level: float = 0.05) -> str:
+    """The cohort against a series of large tumours: all patients, then only the tumours over 10 cm.
+
+    Parameters
+    ----------
+    whole : (O, E, p one-sided)
+        The whole cohort against the rate.
+    large : list of (size basis name, O, E, p one-sided)
+        Only the tumours over 10 cm, by each size basis.
+    level : float
+        The significance level.
+
+    Example
+    -------
+    >>> like_with_like_verdict(whole=(2, 10.7, 0.002), large=[("initial size", 2, 1.85, 0.72)])[:42]
+    'Against the whole cohort, 2 local failures'
+    """
+    o, e, p = whole
+    text = (f"Against the whole cohort, {o} local failures were observed where {e:.1f} were expected "
+            f"(one-sided p = {p:.3f}).")
+    worse_or_equal = [name for name, lo, le, _ in large if lo >= le]
+    significant = [name for name, _, _, lp in large if lp < level]
+    shown = "; ".join(f"by {name}, {lo} where {le:.1f} were expected" for name, lo, le, _ in large)
+    text += f" Among the tumours over 10 cm alone, like with like: {shown}."
+    if worse_or_equal:
+        text += (" The large tumours did no better than the iododeoxyuridine series predicts, so the paper's claim "
+                 "that ifosfamide compares well with other radiosensitisers does not survive the like-for-like "
+                 "comparison.")
+    elif len(significant) == len(large):
+        text += " The large tumours did better than the iododeoxyuridine series predicts, beyond chance."
+    else:
+        text += (" The large tumours had fewer failures than predicted, but not beyond what chance allows: the "
+                 "claim that ifosfamide compares well with other radiosensitisers is not supported.")
+    return text
+
+
+def extra_treatment_sentence(extra) -> str:
+    """One sentence per patient who had more than radiotherapy with ifosfamide (``compare.extra_treatment``).
+
+    Example
+    -------
+    >>> from types import SimpleNamespace as S
+    >>> extra_treatment_sentence([S(patient=8, what="regional hyperthermia", local_failure=False, lc_months=26.0)])
+    'Patient 8 also had regional hyperthermia, and stayed free of local failure for the 26 months followed.'
+    """
+    if not extra:
+        return "Every patient had radiotherapy with ifosfamide and nothing else."
+    return " ".join(
+        f"Patient {e.patient} also had {e.what}, and "
+        + (f"failed locally at {e.lc_months:.0f} months." if e.local_failure
+           else f"stayed free of local failure for the {e.lc_months:.0f} months followed.")
+        for e in extra)

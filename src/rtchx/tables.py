@@ -333,3 +333,35 @@ def published_design_table(checked: pd.DataFrame) -> pd.DataFrame:
         "Computed here": checked["computed"].map(shown),
         "": checked["agrees"].map({True: "✓", False: "✗"}),
     })
+
+
+def sensitivity_grid(rows: list[dict], shapes) -> pd.DataFrame:
+    """Exact two-sided p (with E) of every comparison under every hazard shape: one row per comparison.
+
+    ``rows`` come from ``rtchx.compare.sensitivity``; ``shapes`` are the
+    ``HazardShape`` objects in column order.
+    """
+    from .compare import label
+
+    names = list(dict.fromkeys(label(r) for r in rows))
+    cells = {(label(r), r["shape"]): f"{p_text(r['p_exact'])} (E {r['expected_events']:.1f})" for r in rows}
+    frame = pd.DataFrame({"Reference": names})
+    for shape in shapes:
+        frame[shape.description] = [cells.get((name, shape.name), "–") for name in names]
+    return frame
+
+
+def reference_range_table(ranges) -> pd.DataFrame:
+    """One row per hazard shape: E and the exact p at the published rates and at both ends of their ranges.
+
+    ``ranges`` are ``rtchx.compare.ReferenceRange`` results, one per shape.
+    """
+    return pd.DataFrame({
+        "Hazard shape": [r.shape for r in ranges],
+        "E, rates at unfavourable end": [f"{r.expected_most:.2f}" for r in ranges],
+        "E, published rates": [f"{r.expected:.2f}" for r in ranges],
+        "E, rates at favourable end": [f"{r.expected_fewest:.2f}" for r in ranges],
+        "p, unfavourable end": [p_text(r.p_exact_most) for r in ranges],
+        "p, published": [p_text(r.p_exact) for r in ranges],
+        "p, favourable end": [p_text(r.p_exact_fewest) for r in ranges],
+    })
