@@ -266,8 +266,9 @@ def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05) -> str
     >>> grid_verdict({"front-loaded": (10, 12), "constant": (0, 4), "plateau": (0, 4), "rising": (0, 4)})[:48]
     'Of the size-matched comparisons, 10 of 12 under '
     """
-    parts = [f"{s} of {n} under {'a ' if name != 'front-loaded' else ''}{name} "
-             f"{'shapes' if name == 'front-loaded' else 'hazard'}" for name, (s, n) in counts.items()]
+    words = {"front-loaded": "front-loaded shapes", "constant": "the constant hazard", "plateau": "the plateau",
+             "rising": "the rising hazard"}
+    parts = [f"{s} of {n} under {words.get(name, name)}" for name, (s, n) in counts.items()]
     from .tables import join_words
 
     text = f"Of the size-matched comparisons, {join_words(parts)} reach p < {level:g}."
@@ -276,9 +277,9 @@ def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05) -> str
     share_front = front[0] / front[1] if front[1] else 0.0
     share_rest = sum(s for s, _ in rest) / max(1, sum(n for _, n in rest))
     if share_front > share_rest:
-        text += (" The verdict therefore turns on a curve nobody published: the earlier radiotherapy's failures "
-                 "are assumed to come, the stronger the case for ifosfamide; the later, or the sooner they stop, "
-                 "the weaker.")
+        text += (" The verdict therefore turns on a curve nobody published: the earlier the failures under "
+                 "radiotherapy are assumed to come, the stronger the case for ifosfamide; the later they come, or "
+                 "the sooner they stop, the weaker.")
     elif share_front < share_rest:
         text += " Front-loaded shapes weaken the case rather than strengthen it."
     else:
