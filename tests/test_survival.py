@@ -158,6 +158,59 @@ def test_metastasis_free_upper_bound_is_overall_survival(patients, os_fit):
     assert np.allclose(latest.survival_function_at_times(times), os_fit.survival_function_at_times(times))
 
 
+def test_metastasis_free_bounds_by_hand(patients):
+    # Metastasis-free survival: metastasis or death, whichever first; a local failure is no event.
+    # Table 3's deaths (DOD), patient: months -> 6: 1, 11: 4, 10: 5, 2: 9, 7: 10, 9: 13, 8: 26, 5: 30;
+    # the three alive without disease (1: 72, 4: 106, 3: 124) never had an event.
+    # Latest events: at death (patients 5 and 7 at 30 and 10, not at their local failures 21 and 6 as for
+    # disease-free survival). Nobody is censored before 30, so S(t) = (11 - deaths by t) / 11:
+    #   S(12) = (11 - 5)/11 = 6/11, S(24) = (11 - 6)/11 = 5/11, S(60) = 3/11.
+    #   Median: S(10) = 6/11 > 1/2, S(13) = 5/11 <= 1/2, so 13 months.
+    # Earliest events: all eight deaths at the start, S(t) = 3/11 from time 0 on, median 0.
+    # So at five years the band is [3/11, 3/11] = 27.3% (the paper: 34%, above it), and the median
+    # lies anywhere in [0, 13] months (the paper: 8, inside).
+    latest, earliest = survival.metastasis_free_bounds(patients)
+    assert sorted(latest.durations[latest.event_observed == 1]) == [1, 4, 5, 9, 10, 13, 26, 30]
+    for months, expected in ((12, 6 / 11), (24, 5 / 11), (60, 3 / 11), (124, 3 / 11)):
+        assert survival.survival_at(latest, months) == pytest.approx(expected)
+        assert survival.survival_at(earliest, months) == pytest.approx(3 / 11)
+    assert latest.median_survival_time_ == 13
+    assert earliest.median_survival_time_ == 0
+    assert survival.position_in_band(0.34, survival.survival_at(earliest, 60),
+                                     survival.survival_at(latest, 60)) is survival.BandPosition.ABOVE
+    assert survival.position_in_band(8, earliest.median_survival_time_,
+                                     latest.median_survival_time_) is survival.BandPosition.INSIDE
+
+
+@pytest.mark.parametrize("bounds", [survival.disease_free_bounds, survival.metastasis_free_bounds])
+def test_every_curve_the_data_allow_lies_in_the_band(patients, bounds):
+    # A second method: draw each death's event time at random in (0, latest possible time], build the
+    # curve with the hand-written product-limit table (not lifelines), and check it stays in the band.
+    latest, earliest = bounds(patients)
+    died = np.asarray(latest.event_observed, dtype=bool)
+    latest_times = np.asarray(latest.durations, dtype=float)
+    grid = np.arange(0, 125, 0.5)
+    low = earliest.survival_function_at_times(grid).to_numpy()
+    high = latest.survival_function_at_times(grid).to_numpy()
+    rng = np.random.default_rng(20100)
+    for _ in range(200):
+        times = np.where(died, rng.uniform(0, 1, len(died)) * latest_times, latest_times)
+        times = np.maximum(times, 1e-6)
+        table = survival.product_limit_table(times, died)
+        steps = np.searchsorted(table["time"].to_numpy(), grid, side="right")   # rows with time <= t
+        curve = np.concatenate([[1.0], table["survival"].to_numpy()])[steps]
+        assert np.all(curve >= low - 1e-12) and np.all(curve <= high + 1e-12)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (0.2, survival.BandPosition.BELOW), (3 / 11, survival.BandPosition.INSIDE),
+    (0.3, survival.BandPosition.INSIDE), (0.34, survival.BandPosition.ABOVE),
+])
+def test_position_in_band(value, expected):
+    # the band [3/11, 0.3]: edges count as inside
+    assert survival.position_in_band(value, 0.3, 3 / 11) is expected
+
+
 def test_cumulative_incidence_of_local_failure_by_hand(patients):
     # Nobody is censored before the last event (26 months), so the Aalen-Johansen estimate is the plain
     # share: 1/11 after the failure at 6 months, 2/11 after the one at 21.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from dataclasses import dataclass, field
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -118,63 +119,191 @@ COHORT_COLOURS = {"primary": PALETTE[0], "after_r2_resection": PALETTE[1]}
 COHORT_NAMES = {"primary": "Primary radiochemotherapy", "after_r2_resection": "After R2 resection"}
 
 
-def schedule_figure(weeks: int = 7):
-    """Figure 1 as a week-by-week chart: daily radiotherapy, ifosfamide in weeks 1 and 5, hyperthermia twice weekly.
+def schedule_figure(courses, weeks: int = 7):
+    """Figure 1 as a week-by-week chart, one panel per course (``rtchx.protocol.courses``).
 
-    Weeks 6 and 7 are drawn lighter: they are given only when the total dose needs them.
+    Radiotherapy: one box per fraction, stacked within a treatment day's column, so a
+    twice-daily course has two half-height boxes a day. Ifosfamide: one box per day of
+    a cycle, in the cycle weeks. Hyperthermia (as prescribed, two sessions a week)
+    only in a course whose patients had it. Weeks after the shortest planned
+    course are drawn lighter: they were given only when the total dose needed them.
+    Every patch carries its row's name as ``gid`` ('radiotherapy', 'ifosfamide',
+    'hyperthermia'), so that tests can count what is drawn.
+
+    Parameters
+    ----------
+    courses : sequence of rtchx.protocol.Course
+        The courses to draw, one panel each, top to bottom.
+    weeks : int
+        Weeks to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> fig = schedule_figure(protocol.courses(patients))   # doctest: +SKIP
     """
     from . import protocol
 
-    fig, ax = plt.subplots(figsize=(7.0, 3.0))
-    rows = {"Radiotherapy": 2, "Ifosfamide": 1, "Hyperthermia\n(2 patients)": 0}
-    for week in range(1, weeks + 1):
-        optional = week > protocol.WEEKS_PLANNED[0]
-        for day in range(protocol.FRACTIONS_PER_WEEK):
-            x = (week - 1) * 7 + day
-            ax.add_patch(plt.Rectangle((x, 2 - 0.3), 0.85, 0.6, color=PALETTE[0],
-                                       alpha=0.35 if optional else 0.9, lw=0))
-        if week in protocol.IFOSFAMIDE_CYCLE_WEEKS:
-            for day in range(protocol.IFOSFAMIDE_DAYS_PER_CYCLE):
-                ax.add_patch(plt.Rectangle(((week - 1) * 7 + day, 1 - 0.3), 0.85, 0.6, color=PALETTE[1], lw=0))
-        for day in (0, 3)[:protocol.HYPERTHERMIA_SESSIONS_PER_WEEK]:
-            ax.add_patch(plt.Rectangle(((week - 1) * 7 + day, 0 - 0.3), 0.85, 0.6, color=PALETTE[2],
-                                       alpha=0.35 if optional else 0.9, lw=0))
-    ax.set_xlim(-0.5, weeks * 7)
-    ax.set_ylim(-0.6, 2.6)
-    ax.set_yticks(list(rows.values()), list(rows))
-    ax.set_xticks([(w - 1) * 7 + 2.5 for w in range(1, weeks + 1)], [f"Week {w}" for w in range(1, weeks + 1)])
-    ax.set_xlabel("Treatment week (one box per treatment day, Monday to Friday)")
-    ax.grid(False)
-    low, high = protocol.DOSE_PER_FRACTION_GY
-    daily_low, daily_high = protocol.IFOSFAMIDE_DAILY_DOSES_G_M2
-    ax.set_title(f"{protocol.FRACTIONS_PER_WEEK} × {low}-{high} Gy a week; ifosfamide {daily_low:g} or "
-                 f"{daily_high:g} g/m² a day", fontsize=10, fontweight="normal")
-    fig.tight_layout()
+    rows_per_course = [2 + bool(c.hyperthermia_patients) for c in courses]
+    fig, axes = plt.subplots(len(courses), 1, figsize=(7.0, 1.3 + 0.75 * sum(rows_per_course)), sharex=True,
+                             gridspec_kw={"height_ratios": rows_per_course})
+    width, height, gap = 0.85, 0.6, 0.08
+    for ax, course, n_rows in zip(axes, courses, rows_per_course, strict=True):
+        per_day = course.fractions_per_day
+        fraction_height = (height - gap * (per_day - 1)) / per_day
+        ifosfamide = " or ".join(f"{d:.1f}" for d in course.ifosfamide_daily_g_m2)
+        rows = {f"Radiotherapy\n{'a fraction' if per_day == 1 else f'{per_day} fractions'} a day": n_rows - 1,
+                f"Ifosfamide\n{ifosfamide} g/m² a day": n_rows - 2}
+        if course.hyperthermia_patients:
+            rows["Hyperthermia\n(as prescribed)"] = 0
+
+        def box(x, y, colour, name, faint=False, h=height, ax=ax):
+            ax.add_patch(plt.Rectangle((x, y), width, h, color=colour, alpha=0.35 if faint else 0.9, lw=0, gid=name))
+
+        for week in range(1, weeks + 1):
+            optional = week > protocol.WEEKS_PLANNED[0]
+            for day in range(protocol.FRACTIONS_PER_WEEK):
+                for fraction in range(per_day):   # the first fraction of the day on top
+                    box((week - 1) * 7 + day, n_rows - 1 + height / 2 - (fraction + 1) * fraction_height
+                        - fraction * gap, PALETTE[0], "radiotherapy", optional, h=fraction_height)
+            if week in protocol.IFOSFAMIDE_CYCLE_WEEKS:
+                for day in range(protocol.IFOSFAMIDE_DAYS_PER_CYCLE):
+                    box((week - 1) * 7 + day, n_rows - 2 - height / 2, PALETTE[1], "ifosfamide")
+            if course.hyperthermia_patients:
+                for day in (0, 3)[:protocol.HYPERTHERMIA_SESSIONS_PER_WEEK]:
+                    box((week - 1) * 7 + day, -height / 2, PALETTE[2], "hyperthermia", optional)
+        ax.set_ylim(-0.6, n_rows - 0.4)
+        ax.set_yticks(list(rows.values()), list(rows))
+        ax.grid(False)
+        fraction = ("fraction size not stated" if not course.dose_per_fraction_gy else
+                    "–".join(f"{d:.1f}" for d in course.dose_per_fraction_gy) + " Gy per fraction")
+        n = len(course.patients)
+        ax.set_title(f"{course.name}, {n} patient{'s' if n != 1 else ''}: {fraction}", loc="left", fontsize=10)
+    axes[-1].set_xlim(-0.5, weeks * 7 - 1.5)
+    axes[-1].set_xticks([(w - 1) * 7 + 2.5 for w in range(1, weeks + 1)], [f"Week {w}" for w in range(1, weeks + 1)])
+    axes[-1].set_xlabel("Treatment week (one column per treatment day, Monday to Friday)")
+    fig.tight_layout(h_pad=1.5)
     return fig
 
 
-def km_panels(fits, *, ylabels, xmax: float, at_risk_times, titles):
-    """Several Kaplan-Meier curves, one panel each, stacked, each with its numbers at risk below."""
-    fig, axes = plt.subplots(len(fits), 1, figsize=(7.0, 3.9 * len(fits)))
-    for ax, fit, ylabel, title in zip(axes, fits, ylabels, titles, strict=True):
-        km_plot(fit, ylabel=ylabel, xmax=xmax, at_risk_times=at_risk_times, ax=ax)
-        ax.set_title(title, loc="left")
-    fig.tight_layout(h_pad=3)
+@dataclass(frozen=True)
+class EstimatePanel:
+    """A panel of ``km_panels``: a Kaplan-Meier estimate with its 95% band, censoring ticks and numbers at risk.
+
+    ``reported`` maps months to the paper's reported value there (a median is the point at 50%);
+    ``legend_loc`` is a matplotlib legend location clear of the curve.
+    """
+
+    fit: KaplanMeierFitter
+    title: str
+    ylabel: str
+    reported: dict[float, float] = field(default_factory=dict)
+    legend_loc: str = "upper right"
+
+
+@dataclass(frozen=True)
+class BandPanel:
+    """A panel of ``km_panels``: the range of curves the data allow, between the curves with every event as
+    late (``latest``) and as early (``earliest``) as possible (``rtchx.survival.event_free_bounds``)."""
+
+    latest: KaplanMeierFitter
+    earliest: KaplanMeierFitter
+    title: str
+    ylabel: str
+    reported: dict[float, float] = field(default_factory=dict)
+    legend_loc: str = "upper right"
+
+
+#: Legend entries shared by the panels of ``km_panels`` and ``bounds_plot``.
+REPORTED_STYLE = {"marker": "D", "color": PALETTE[3], "ms": 8, "ls": "", "label": "Reported by the paper"}
+BAND_LABEL = "Every curve Table 3 allows"
+
+#: A range of possible curves is drawn in another hue than an estimate, so it is not read as a confidence band.
+BAND_COLOUR = PALETTE[2]
+
+
+def _legend_handles(panel) -> list:
+    """What a panel of ``km_panels`` draws, in words: estimate or band."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if isinstance(panel, EstimatePanel):
+        handles = [Line2D([], [], color=PALETTE[0], lw=2, label="Kaplan-Meier estimate"),
+                   Patch(color=PALETTE[0], alpha=0.25, label=f"{100 * (1 - panel.fit.alpha):.0f}% confidence band"),
+                   Line2D([], [], color=PALETTE[0], ls="", **CENSOR_TICK, label="Censored")]
+    else:
+        handles = [Patch(color=BAND_COLOUR, alpha=0.3, label=BAND_LABEL),
+                   Line2D([], [], color=BAND_COLOUR, lw=2, label="Events as late as possible"),
+                   Line2D([], [], color=BAND_COLOUR, lw=2, ls="--", label="Events as early as possible")]
+    if panel.reported:
+        handles.append(Line2D([], [], **REPORTED_STYLE))
+    return handles
+
+
+def km_panels(panels, *, xmax: float, at_risk_times):
+    """Survival panels stacked top to bottom: Kaplan-Meier estimates (``EstimatePanel``) and ranges the data
+    allow (``BandPanel``), on one time axis, each with a legend saying which it is.
+
+    An estimate has its numbers at risk below it; a range has none, because who is at
+    risk depends on the event times the data do not give. Diamonds: the paper's values.
+
+    Parameters
+    ----------
+    panels : sequence of EstimatePanel or BandPanel
+        One per panel, top to bottom.
+    xmax : float
+        Months at the right edge of every panel.
+    at_risk_times : list of float
+        The x ticks of every panel, and where the numbers at risk are counted.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> fig = km_panels([EstimatePanel(os_fit, "(a) Overall survival", "Alive")], xmax=130,
+    ...                 at_risk_times=[0, 60, 120])   # doctest: +SKIP
+    """
+    fig, axes = plt.subplots(len(panels), 1, figsize=(7.0, 3.6 * len(panels)), squeeze=False)
+    for ax, panel in zip(axes[:, 0], panels, strict=True):
+        if isinstance(panel, EstimatePanel):
+            km_plot(panel.fit, ylabel=panel.ylabel, xmax=xmax, at_risk_times=at_risk_times, ax=ax)
+            if panel.reported:
+                ax.plot(list(panel.reported), list(panel.reported.values()), **REPORTED_STYLE)
+        else:
+            bounds_plot(panel.latest, panel.earliest, reported=panel.reported, ylabel=panel.ylabel, xmax=xmax,
+                        ax=ax)
+            ax.set_xticks(at_risk_times)
+        ax.legend(handles=_legend_handles(panel), loc=panel.legend_loc, ncol=2, frameon=True,
+                  fontsize=SMALLEST_TEXT_PT)
+        ax.set_title(panel.title, loc="left")
+    fig.tight_layout(h_pad=2.5)
     return fig
 
 
-def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, xmax: float):
-    """The range a curve can take given what the data fix, with the paper's reported points on top."""
-    fig, ax = plt.subplots()
+def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, xmax: float, ax=None):
+    """The range a curve can take given what the data fix, with the paper's reported points on top.
+
+    ``latest`` and ``earliest`` are the curves with every event as late and as early as
+    possible (``rtchx.survival.event_free_bounds``); the range between them is shaded.
+    Draws into ``ax`` if given, else into a new figure; returns the Figure.
+    """
+    if ax is None:
+        fig, ax = plt.subplots()
+    else:
+        fig = ax.figure
     t_late = latest.survival_function_.index.to_numpy()
     s_late = latest.survival_function_.iloc[:, 0].to_numpy()
     s_early = earliest.survival_function_at_times(t_late).to_numpy()
-    ax.fill_between(t_late, s_early, s_late, step="post", color=PALETTE[0], alpha=0.25,
-                    label="Every curve Table 3 allows lies in here")
-    latest.plot_survival_function(ax=ax, ci_show=False, color=PALETTE[0])
-    earliest.plot_survival_function(ax=ax, ci_show=False, color=PALETTE[0], linestyle="--")
-    ax.plot(list(reported), list(reported.values()), "D", color=PALETTE[3], ms=8,
-            label="Reported by the paper")
+    ax.fill_between(t_late, s_early, s_late, step="post", color=BAND_COLOUR, alpha=0.3, lw=0, label=BAND_LABEL)
+    latest.plot_survival_function(ax=ax, ci_show=False, color=BAND_COLOUR, lw=2)
+    earliest.plot_survival_function(ax=ax, ci_show=False, color=BAND_COLOUR, lw=2, linestyle="--")
+    if reported:
+        ax.plot(list(reported), list(reported.values()), **REPORTED_STYLE)
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()

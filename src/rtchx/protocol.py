@@ -8,6 +8,9 @@ all read them from one place.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+
+import pandas as pd
 
 #: Years in which the patients were treated (Methods).
 STUDY_YEARS = (1996, 2007)
@@ -16,6 +19,10 @@ STUDY_YEARS = (1996, 2007)
 FRACTIONS_PER_WEEK = 5
 DOSE_PER_FRACTION_GY = (1.8, 2.0)
 WEEKS_PLANNED = (5, 7)
+
+#: Hyperfractionated courses (Table 3 "HF"): two fractions a day (Methods). The paper states neither their
+#: fraction size nor their days a week or weeks; the schedule figure draws them on the once-daily frame.
+FRACTIONS_PER_DAY_HYPERFRACTIONATED = 2
 
 #: Ifosfamide: 1.0 or 1.5 g/m2 a day on five consecutive days, in week 1 and week 5.
 IFOSFAMIDE_DAILY_DOSES_G_M2 = (1.0, 1.5)
@@ -28,6 +35,65 @@ HYPERTHERMIA_SESSIONS_PER_WEEK = 2
 #: The dose the paper's introduction cites for lasting control of gross disease ("at least 63 Gy",
 #: Eckert et al. 2010, citing their reference 6); not part of this protocol, used to describe the cohort.
 CURATIVE_DOSE_GY = 63
+
+
+@dataclass(frozen=True)
+class Course:
+    """One radiotherapy schedule of the series and the patients of Table 3 who had it.
+
+    ``dose_per_fraction_gy`` is empty where the paper does not state the fraction size
+    (the twice-daily courses); ``ifosfamide_daily_g_m2`` is the daily dose inferred from
+    each patient's total (``data.infer_ifosfamide_schedule``).
+    """
+
+    hyperfractionated: bool
+    fractions_per_day: int
+    dose_per_fraction_gy: tuple[float, ...]
+    patients: tuple[int, ...]
+    hyperthermia_patients: tuple[int, ...]
+    ifosfamide_daily_g_m2: tuple[float, ...]
+
+    @property
+    def name(self) -> str:
+        """The course as a reader names it."""
+        return "Twice daily (hyperfractionated)" if self.hyperfractionated else "Once daily"
+
+
+def courses(patients: pd.DataFrame) -> tuple[Course, Course]:
+    """The once-daily and the twice-daily (hyperfractionated) courses, each with its patients.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 with the derived columns (``data.with_derived_columns``), which give
+        the intended ifosfamide dose from which the daily dose follows.
+
+    Returns
+    -------
+    (once_daily, twice_daily) : tuple of Course
+        Patients numbered as in Table 3; daily ifosfamide doses sorted, without repeats.
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> once, twice = courses(data.with_derived_columns(data.load_patients()))
+    >>> twice.patients, twice.fractions_per_day, twice.dose_per_fraction_gy
+    ((3, 8), 2, ())
+    """
+    daily = patients["intended_ifosfamide_g_m2"] / (IFOSFAMIDE_DAYS_PER_CYCLE * len(IFOSFAMIDE_CYCLE_WEEKS))
+
+    def course(hyperfractionated: bool) -> Course:
+        mine = patients["hyperfractionated"] == hyperfractionated
+        return Course(
+            hyperfractionated=hyperfractionated,
+            fractions_per_day=FRACTIONS_PER_DAY_HYPERFRACTIONATED if hyperfractionated else 1,
+            dose_per_fraction_gy=() if hyperfractionated else DOSE_PER_FRACTION_GY,
+            patients=tuple(int(n) for n in patients.loc[mine, "patient"]),
+            hyperthermia_patients=tuple(int(n) for n in patients.loc[mine & patients["hyperthermia"], "patient"]),
+            ifosfamide_daily_g_m2=tuple(sorted({round(float(d), 6) for d in daily[mine]})),
+        )
+
+    return course(False), course(True)
 
 
 def minimum_weeks(dose_gy: float, hyperfractionated: bool = False) -> float | None:

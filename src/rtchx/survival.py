@@ -11,6 +11,8 @@ endpoints can be rebuilt patient by patient from Table 3:
 
 from __future__ import annotations
 
+from enum import Enum
+
 import numpy as np
 import pandas as pd
 from lifelines import KaplanMeierFitter
@@ -171,6 +173,74 @@ def event_free_bounds(patients: pd.DataFrame, *, local_failure_is_event: bool = 
 def disease_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
     """``event_free_bounds`` for disease-free survival (a local failure is an event)."""
     return event_free_bounds(patients, local_failure_is_event=True)
+
+
+def metastasis_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
+    """``event_free_bounds`` for metastasis-free survival as this book defines it.
+
+    The event is distant metastasis or death, whichever comes first; a local
+    failure is not an event. Every death in Table 3 is then an event no later
+    than the death itself, so the latest curve is overall survival, and the
+    earliest falls at once to the share of patients alive without disease.
+    (Were deaths without metastasis censored instead, Table 3 could not bound
+    the curve from above: it does not say which deaths followed a metastasis.)
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``data.load_patients``), one row per patient.
+
+    Returns
+    -------
+    (latest, earliest) : tuple of KaplanMeierFitter
+        The curves with every event as late, and as early, as Table 3 allows.
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> latest, earliest = metastasis_free_bounds(data.load_patients())
+    >>> round(survival_at(latest, 60), 3), round(survival_at(earliest, 60), 3)   # both 3/11
+    (0.273, 0.273)
+    """
+    return event_free_bounds(patients, local_failure_is_event=False)
+
+
+class BandPosition(Enum):
+    """Where a reported value lies against the range of values the data allow (read as a word in prose)."""
+
+    BELOW = "below"
+    INSIDE = "inside"
+    ABOVE = "above"
+
+
+def position_in_band(value: float, low: float, high: float, *, tolerance: float = 1e-9) -> BandPosition:
+    """Whether ``value`` lies below, inside (edges included) or above the range [low, high].
+
+    Parameters
+    ----------
+    value : float
+        The reported value, in the same units as the range.
+    low, high : float
+        The edges of the range; their order does not matter.
+    tolerance : float
+        How far outside an edge still counts as on it.
+
+    Returns
+    -------
+    BandPosition
+        ``BELOW``, ``INSIDE`` or ``ABOVE``; its ``value`` is the word for the prose.
+
+    Example
+    -------
+    >>> position_in_band(0.34, 3 / 11, 3 / 11).value
+    'above'
+    """
+    low, high = min(low, high), max(low, high)
+    if value < low - tolerance:
+        return BandPosition.BELOW
+    if value > high + tolerance:
+        return BandPosition.ABOVE
+    return BandPosition.INSIDE
 
 
 def cumulative_incidence_of_local_failure(patients: pd.DataFrame, months: float) -> float:
