@@ -51,7 +51,7 @@ NUMBERED = {
     "notebooks/03_patients": ["tbl-table1", "tbl-followup"],
     "notebooks/04_therapy": ["tbl-table2", "tbl-ifosfamide", "tbl-feasibility"],
     "notebooks/05_every_patient": ["tbl-table3", "fig-swimmer"],
-    "notebooks/06_survival": ["fig-km", "tbl-product-limit", "fig-dfs"],
+    "notebooks/06_survival": ["fig-km", "tbl-product-limit"],
     "notebooks/07_subgroups": ["tbl-subgroups"],
     "notebooks/08_case_report": ["tbl-case", "fig-case"],
     "notebooks/09_audit": ["tbl-scorecard", "tbl-audit-results", "tbl-audit-table-1"],
