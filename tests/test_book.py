@@ -19,7 +19,7 @@ import yaml
 from bookbuild import build, can_cut_the_network, clean_copy, html_pages, only_chapters, toc_pages
 from bs4 import BeautifulSoup
 
-from rtchx import compare, data, design, exercises, widgets
+from rtchx import audit, compare, data, design, exercises, widgets
 
 pytestmark = pytest.mark.slow
 
@@ -257,3 +257,30 @@ def test_chapters_offer_binder_and_the_repository(built_book):
     assert binder and "notebooks/06_survival.ipynb" in binder[0], hrefs
     assert any(h == config["repository"]["url"] for h in hrefs)   # the repository button
     assert not any("colab.research.google.com" in h for h in hrefs)
+
+
+def test_front_page_states_the_findings_as_plain_linked_text(built_book):
+    """The front page's "What we found": every number glued from its chapter, shown as plain text, each point
+    linked to its chapter, and the numbers equal to the package's (computed here a second time)."""
+    root, html = built_book
+    soup = BeautifulSoup((html / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
+    section = soup.find(id="what-we-found")
+    assert section is not None, "the front page has no 'What we found' section"
+    assert not section.find_all("code"), "a pasted number shows as an inline code box"
+    text = " ".join(section.get_text(" ").split())
+    assert "{glue" not in text and "::" not in text
+    links = {a["href"].split("#")[0].rsplit("/", 1)[-1] for a in section.find_all("a", href=True)}
+    assert {"06_survival.html", "09_audit.html", "10_historical_comparison.html", "11_the_next_trial.html"} <= links
+    patients = data.with_derived_columns(data.load_patients(root / "data"))
+    historical = data.load_historical(root / "data")
+    primary = compare.compare_one(patients, historical, compare.PRIMARY["comparator"],
+                                  size_basis=compare.PRIMARY["size_basis"])
+    scan = compare.weibull_scan(patients, historical)
+    ledger = audit.ledger(data.load_resource("claims", root / "data"), patients)
+    score = audit.scorecard(ledger)
+    sizes = [r["patients"] for r in design.trial_sizes() if r["patients"]]
+    for shown in (f"predicts {primary['expected_events']:.1f}", f"p is {primary['p_exact']:.3f}",
+                  f"below k = {scan.flips_two_sided[0]:.2f}", f"Of the {len(ledger)} numbers",
+                  f"{score['discrepant']} do not", "Five-year local control reproduces"):
+        assert shown in text, (shown, text)
+    assert any(str(n) in text for n in sizes)

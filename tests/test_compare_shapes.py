@@ -196,3 +196,35 @@ def test_a_tumour_of_exactly_10_cm_is_not_over_10_cm(patients, historical):
     assert compare.large_tumours_against(edited, historical, size_basis="initial")["patients"] == 6
     edited.loc[edited["patient"] == 1, "diameter_initial_cm"] = 10.5
     assert compare.large_tumours_against(edited, historical, size_basis="initial")["patients"] == 7
+
+
+def test_weibull_then_plateau_by_hand():
+    shape = compare.HazardShape.weibull(0.5, then_plateau=True)
+    assert shape.fraction(15, 60) == pytest.approx(0.5) and shape.fraction(240, 60) == 1.0
+    assert shape.front_loaded and shape.name == "weibull k=0.5 then plateau"
+
+
+def test_the_published_timing_supports_early_failures_then_a_flat_tail(literature):
+    evidence = compare.implied_weibull_k(literature)
+    assert [e.period for e in evidence] == [compare.Period.AFTER, compare.Period.AFTER, compare.Period.BEFORE]
+    shape = compare.evidence_shape(evidence)
+    # Eilber's reading sets the first five years (k = 0.4695); Zagars' flat tail (k < 0.5) stops it at 60 months
+    assert shape.weibull_k == pytest.approx(0.4695, abs=1e-3) and shape.then_plateau
+
+
+def test_reference_uncertainty_propagated_matches_integration(patients, historical, literature):
+    # second method: integrate the exact p over the two Beta distributions on a grid of their quantiles
+    # (exponential shape: E = 346/60 * -log(r1) + 41/60 * -log(r2), r1 for 5-10 cm with n = 23, r2 for >10 cm, n = 33)
+    from scipy.stats import beta
+
+    r = compare.reference_range(patients, historical, literature)
+    grid = (np.arange(300) + 0.5) / 300
+    r1 = beta.ppf(grid, 0.45 * 23 + 0.5, 0.55 * 23 + 0.5)
+    r2 = beta.ppf(grid, 0.10 * 33 + 0.5, 0.90 * 33 + 0.5)
+    e = (346 * -np.log(r1)[:, None] + 41 * -np.log(r2)[None, :]) / 60
+    p = np.minimum(1, 2 * np.minimum(poisson.cdf(2, e), poisson.sf(1, e)))
+    assert r.p_exact_averaged == pytest.approx(p.mean(), abs=0.01)
+    assert r.expected_low == pytest.approx(np.quantile(e, 0.025), rel=0.03)
+    assert r.expected_high == pytest.approx(np.quantile(e, 0.975), rel=0.03)
+    # carrying the reference's uncertainty weakens the evidence: the averaged p is above the p at the published rates
+    assert r.p_exact_averaged > r.p_exact

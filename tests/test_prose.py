@@ -37,3 +37,72 @@ def test_ratio_verdict_gives_the_direction_of_the_estimate():
 def test_plain_interval_remark():
     assert prose.plain_interval_remark(0.34, 1.06) == ", past what a probability can be"
     assert prose.plain_interval_remark(0.2, 0.9) == ""
+
+
+def test_shape_verdict_says_which_way_the_answer_moves():
+    text = prose.shape_verdict(p_constant=0.109, flips=(0.64, 1.88), evidence_k=0.47, evidence_plateau=True,
+                               evidence_p=0.035)
+    assert text.startswith("Under a constant hazard the exact two-sided p is 0.109, above 0.05.")
+    assert "falls below 0.05" in text and "below k = 0.64" in text and "above k = 1.88" in text
+    assert "k = 0.47 over the first five years and none after five years, which gives p = 0.035, below 0.05" in text
+    assert "operated on" in text                    # the caveat travels with the evidence
+    above = prose.shape_verdict(p_constant=0.109, flips=(0.64,), evidence_k=0.8, evidence_p=0.07)
+    assert "which gives p = 0.070, above 0.05" in above and "none after" not in above
+    # a cohort significant under a constant hazard: the sentence says where it stops being so
+    assert "rises above" in prose.shape_verdict(p_constant=0.01, flips=(0.4,))
+    assert "No Weibull shape" in prose.shape_verdict(p_constant=0.5, flips=())
+
+
+def test_grid_verdict_names_the_direction():
+    front = prose.grid_verdict({"front-loaded": (8, 12), "constant": (0, 4), "plateau": (0, 4), "rising": (0, 4)},
+                               which="comparisons")
+    assert front.startswith("Of the comparisons, 8 of 12 under front-loaded shapes, 0 of 4 under the constant hazard")
+    assert "the earlier the failures under radiotherapy are assumed to come, the stronger" in front
+    late = prose.grid_verdict({"front-loaded": (0, 12), "constant": (4, 4), "plateau": (0, 4), "rising": (4, 4)})
+    assert "weaken the case" in late
+    same = prose.grid_verdict({"front-loaded": (0, 12), "constant": (0, 4)})
+    assert "does not change the verdict" in same
+
+
+def test_reference_uncertainty_verdict():
+    text = prose.reference_uncertainty_verdict([("a constant hazard", 0.109, 0.143), ("k = 0.5", 0.026, 0.039),
+                                                ("early", 0.044, 0.061)])
+    assert "raises the exact p under every shape (under a constant hazard from 0.109 to 0.143)" in text
+    assert "never strengthens it, and 1 of the shapes that gave p < 0.05 at the published rates no longer does" in text
+    mixed = prose.reference_uncertainty_verdict([("a", 0.1, 0.2), ("b", 0.3, 0.2)])
+    assert "under 1 of 2 shapes" in mixed and "never" not in mixed
+
+
+def test_like_with_like_verdict():
+    blind = prose.like_with_like_verdict(whole=(2, 10.7, 0.002), large=[("initial size", 2, 1.85, 0.72, 0.157)])
+    assert "can neither support nor refute" in blind and "one-sided p of 0.16" in blind
+    worse = prose.like_with_like_verdict(whole=(2, 10.7, 0.002), large=[("initial size", 2, 1.85, 0.72, 0.01)])
+    assert "not supported like for like" in worse and "2 where 1.9 were expected" in worse
+    better = prose.like_with_like_verdict(whole=(2, 10.7, 0.002), large=[("initial size", 0, 4.0, 0.018, 0.018)])
+    assert "beyond chance" in better
+    unsure = prose.like_with_like_verdict(whole=(2, 10.7, 0.002), large=[("initial size", 1, 3.0, 0.2, 0.04)])
+    assert "not beyond what chance allows" in unsure
+
+
+def test_removal_sentence():
+    assert prose.removal_sentence([(3, 0.34), (8, 0.14)], True).endswith("p can only rise.")
+    assert prose.removal_sentence([(3, 0.34)], False) == "Without patient 3 alone p = 0.34."
+
+
+def test_extra_treatment_sentence():
+    from types import SimpleNamespace as S
+
+    text = prose.extra_treatment_sentence([S(patient=7, what="regional hyperthermia", local_failure=True,
+                                             lc_months=6.0)])
+    assert text == "Patient 7 also had regional hyperthermia, and failed locally at 6 months."
+    assert prose.extra_treatment_sentence([]).startswith("Every patient")
+
+
+def test_text_for_another_page_is_plain():
+    import pytest
+
+    from rtchx.book import Text
+
+    assert repr(Text("does not reproduce")) == "does not reproduce"
+    with pytest.raises(ValueError, match="plain words"):
+        Text("the *plateau*")

@@ -28,3 +28,30 @@ def glue(key: str, value) -> None:
 
         value = Image(data=png_bytes(value), format="png")
     myst_glue(key, value, display=False)
+
+
+class Text:
+    """Words glued for another page to paste as plain text.
+
+    myst-nb pastes from another page only as ``{glue:text}``, which shows the
+    value's plain-text form; a ``str`` would show with its quotes, and a Markdown
+    object as its type name. A ``Text`` shows as the words themselves, and the
+    same key can still be pasted with ``{glue:md}`` on its own page. No Markdown
+    markup belongs in it, since ``{glue:text}`` would print the markup literally.
+
+    Example
+    -------
+    >>> repr(Text("reproduces"))
+    'reproduces'
+    """
+
+    def __init__(self, words: str):
+        if any(mark in words for mark in ("*", "`", "{", "[")):
+            raise ValueError(f"plain words only, no Markdown markup: {words!r}")
+        self.words = words
+
+    def __repr__(self) -> str:
+        return self.words
+
+    def _repr_markdown_(self) -> str:
+        return self.words

@@ -71,6 +71,9 @@ class HazardShape:
     early_months, early_share : float, optional
         (``EARLY`` only) the share of the cumulative hazard at t0 that falls in the
         first ``early_months`` months.
+    then_plateau : bool
+        (``WEIBULL`` only) no failures after the time point: the Weibull shape up to
+        t0 and a flat curve after it.
 
     Example
     -------
@@ -82,6 +85,7 @@ class HazardShape:
     weibull_k: float | None = None
     early_months: float | None = None
     early_share: float | None = None
+    then_plateau: bool = False
 
     def __post_init__(self):
         if self.kind is ShapeKind.WEIBULL and not (self.weibull_k is not None and self.weibull_k > 0):
@@ -93,9 +97,9 @@ class HazardShape:
                              f"between 0 and 1, got {self.early_months!r} and {self.early_share!r}")
 
     @classmethod
-    def weibull(cls, k: float) -> HazardShape:
-        """A Weibull hazard of shape ``k`` through the published point."""
-        return cls(ShapeKind.WEIBULL, weibull_k=float(k))
+    def weibull(cls, k: float, then_plateau: bool = False) -> HazardShape:
+        """A Weibull hazard of shape ``k`` through the published point (flat after it if ``then_plateau``)."""
+        return cls(ShapeKind.WEIBULL, weibull_k=float(k), then_plateau=bool(then_plateau))
 
     @classmethod
     def early(cls, months: float, share: float) -> HazardShape:
@@ -115,7 +119,7 @@ class HazardShape:
     def name(self) -> str:
         """A short, unique name: 'exponential', 'plateau', 'weibull k=0.5', 'early 80% by 24 mo'."""
         if self.kind is ShapeKind.WEIBULL:
-            return f"weibull k={self.weibull_k:g}"
+            return f"weibull k={self.weibull_k:.3g}" + (" then plateau" if self.then_plateau else "")
         if self.kind is ShapeKind.EARLY:
             return f"early {100 * self.early_share:.0f}% by {self.early_months:g} mo"
         return self.kind.value
@@ -125,7 +129,8 @@ class HazardShape:
         """The shape as a reader would say it."""
         if self.kind is ShapeKind.WEIBULL:
             trend = "falling" if self.weibull_k < 1 else "rising" if self.weibull_k > 1 else "constant"
-            return f"Weibull, k = {self.weibull_k:g} ({trend} hazard)"
+            after = ", none after the time point" if self.then_plateau else ""
+            return f"Weibull, k = {self.weibull_k:.2g} ({trend} hazard{after})"
         if self.kind is ShapeKind.EARLY:
             return (f"{100 * self.early_share:.0f}% of the failures by the time point within "
                     f"{self.early_months:g} months")
@@ -145,7 +150,7 @@ class HazardShape:
         if self.kind is ShapeKind.PLATEAU:
             return min(u, 1.0)
         if self.kind is ShapeKind.WEIBULL:
-            return u ** self.weibull_k
+            return (min(u, 1.0) if self.then_plateau else u) ** self.weibull_k
         c, q = self.early_months, self.early_share
         if c >= timepoint:
             raise ValueError(f"the early period ({c:g} months) must end before the time point ({timepoint:g})")
@@ -156,7 +161,7 @@ class HazardShape:
     def parameters(self) -> dict:
         """The shape as plain fields, for JSON."""
         return {"shape": self.name, "shape_kind": self.kind.value, "weibull_k": self.weibull_k,
-                "early_months": self.early_months, "early_share": self.early_share}
+                "early_months": self.early_months, "early_share": self.early_share, "then_plateau": self.then_plateau}
 
 
 EXPONENTIAL = HazardShape(ShapeKind.EXPONENTIAL)
@@ -230,11 +235,16 @@ def size_class_rates(rates: dict[str, float], diameter_cm: float) -> float:
 
     A tumour of 5 cm or less takes the '<=5 cm' rate when one is given, else the '5-10 cm' rate.
     """
+    return rates[size_class_key(rates, diameter_cm)]
+
+
+def size_class_key(rates: dict[str, float], diameter_cm: float) -> str:
+    """Which key of ``rates`` a tumour of ``diameter_cm`` takes (see ``size_class_rates``)."""
     if diameter_cm > 10:
-        return rates[">10 cm"]
+        return ">10 cm"
     if diameter_cm <= 5 and "<=5 cm" in rates:
-        return rates["<=5 cm"]
-    return rates["5-10 cm"]
+        return "<=5 cm"
+    return "5-10 cm"
 
 
 def expected_by_patient(patients: pd.DataFrame, *, rate: float | None = None,
@@ -403,9 +413,9 @@ SIZE_BASIS_NAMES = {"before_rt": "size before RT", "initial": "initial size", "n
 
 
 #: The hazard shapes of the sensitivity analysis, in both directions from the exponential: fewer failures
-#: late (plateau), more failures early (Weibull k < 1, and most failures within two years), more late
-#: (Weibull k > 1). All pass through the same published point.
-SENSITIVITY_SHAPES = (EXPONENTIAL, PLATEAU, HazardShape.weibull(0.5), HazardShape.weibull(0.75),
+#: late (plateau), more failures early (Weibull k < 1, with or without failures after the time point, and
+#: most failures within two years), more late (Weibull k > 1). All pass through the same published point.
+SENSITIVITY_SHAPES = (EXPONENTIAL, PLATEAU, HazardShape.weibull(0.5), HazardShape.weibull(0.5, then_plateau=True),
                       HazardShape.early(24, 0.8), HazardShape.weibull(1.5))
 
 
@@ -602,24 +612,37 @@ def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator
                      flips_one_sided=_crossings(ks, expected, critical_expected(observed, level, "one"), solve))
 
 
+class Period(enum.Enum):
+    """Which part of the curve a reading of published failure times describes."""
+
+    BEFORE = "before the time point"      # the shape of the first five years
+    AFTER = "after the time point"        # how much failure is left once five years have passed
+
+
 @dataclass(frozen=True)
 class TimingEvidence:
-    """The Weibull shape k that a published pattern of failure times implies, and how it was read."""
+    """The Weibull shape k that a published pattern of failure times implies, for one part of the curve."""
 
     study: str
     citation_key: str
     k: float
+    period: Period
     reading: str
 
 
 def implied_weibull_k(literature: pd.DataFrame) -> list[TimingEvidence]:
     """Weibull shapes implied by the published timing of local failure (data/literature.csv).
 
-    * A local-control curve read at two times t1 < t2 (Zagars and Ballo):
-      H(t2) / H(t1) = (t2 / t1) ** k, so k = log(H(t2) / H(t1)) / log(t2 / t1), with H = -log(LC).
-    * Shares of all recurrences seen by two times (Eilber et al.): if the
-      cumulative hazard grows like the count of recurrences (true while failures
-      are a minority of patients), k = log(share(t1) / share(t2)) / log(t1 / t2).
+    * A local-control curve read at two times t1 < t2 (Zagars and Ballo, at 5, 10
+      and 15 years): H(t2) / H(t1) = (t2 / t1) ** k, so
+      k = log(H(t2) / H(t1)) / log(t2 / t1), with H = -log(LC). These readings lie
+      after five years: they say how much failure is left once the published time
+      point has passed (a small k means a curve that is nearly flat there).
+    * Shares of all first recurrences seen by two times within five years (Eilber
+      et al.): if the cumulative hazard grows like the count of recurrences (true
+      while failures are a minority of patients),
+      k = log(share(t1) / share(t2)) / log(t1 / t2). This describes the shape of the
+      first years.
 
     Both are rough readings of series after surgery, not of unresected tumours.
 
@@ -636,7 +659,7 @@ def implied_weibull_k(literature: pd.DataFrame) -> list[TimingEvidence]:
     Example
     -------
     >>> [round(e.k, 2) for e in implied_weibull_k(data.load_resource("literature"))]   # doctest: +SKIP
-    [0.17, 0.05, 0.47]
+    [0.17, 0.14, 0.47]
     """
     lit = literature.set_index("id")
     out = []
@@ -644,15 +667,33 @@ def implied_weibull_k(literature: pd.DataFrame) -> list[TimingEvidence]:
         a, b = lit.loc[first], lit.loc[second]
         h1, h2 = -math.log(a["value"] / 100), -math.log(b["value"] / 100)
         k = math.log(h2 / h1) / math.log(b["months"] / a["months"])
-        out.append(TimingEvidence(a["study"], a["citation_key"], k,
+        out.append(TimingEvidence(a["study"], a["citation_key"], k, Period.AFTER,
                                   f"local control {a['value']:g}% at {a['months'] / 12:g} years and "
                                   f"{b['value']:g}% at {b['months'] / 12:g} years"))
     a, b = lit.loc["eilber_lr_by_2y"], lit.loc["eilber_lr_by_4y"]
     k = math.log(a["value"] / b["value"]) / math.log(a["months"] / b["months"])
-    out.append(TimingEvidence(a["study"], a["citation_key"], k,
+    out.append(TimingEvidence(a["study"], a["citation_key"], k, Period.BEFORE,
                               f"{a['value']:g}% of local recurrences by {a['months'] / 12:g} years and "
                               f"{b['value']:g}% by {b['months'] / 12:g} years"))
     return out
+
+
+def evidence_shape(evidence: list[TimingEvidence]) -> HazardShape:
+    """The shape the published timing supports as a whole: the early readings' Weibull shape up to the time
+    point (their mean, if several), and no failures after it if the later readings show a nearly flat tail
+    (k below 1/2 there; a constant hazard continued would have k = 1).
+
+    Example
+    -------
+    >>> evidence_shape(implied_weibull_k(data.load_resource("literature"))).name     # doctest: +SKIP
+    'weibull k=0.469 then plateau'
+    """
+    early = [e.k for e in evidence if e.period is Period.BEFORE]
+    late = [e.k for e in evidence if e.period is Period.AFTER]
+    if not early:
+        raise ValueError("no reading describes the first years: the shape before the time point is unknown")
+    flat_tail = bool(late) and max(late) < 0.5
+    return HazardShape.weibull(sum(early) / len(early), then_plateau=flat_tail)
 
 
 def wilson_interval(rate: float, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -698,6 +739,11 @@ class ReferenceRange:
     ``rates`` maps each size class to (rate, subgroup size, low end, high end).
     ``*_most`` is the analysis with every rate at the low end of its range (worse
     historical control, more failures expected); ``*_fewest`` at the high end.
+    Both ends at once is an extreme corner, and a p computed there is not a
+    p-value; the propagated fields are the fairer summary: each rate drawn from
+    its own uncertainty (a Jeffreys Beta distribution for a proportion of its
+    subgroup), ``expected_low``/``expected_high`` the middle 95% of E over the
+    draws, and ``p_exact_averaged`` the exact p averaged over them.
     """
 
     comparator: str
@@ -713,6 +759,11 @@ class ReferenceRange:
     p_exact_fewest: float
     p_exact_fewer_most: float
     p_exact_fewer_fewest: float
+    expected_low: float
+    expected_high: float
+    p_exact_averaged: float
+    p_exact_fewer_averaged: float
+    draws: int
 
     def fields(self) -> dict:
         """The uncertainty as flat fields, for JSON beside a comparison row."""
@@ -721,17 +772,23 @@ class ReferenceRange:
                                     for size, (r, n, lo, hi) in self.rates.items()},
                 "expected_events_most": self.expected_most, "expected_events_fewest": self.expected_fewest,
                 "p_exact_most": self.p_exact_most, "p_exact_fewest": self.p_exact_fewest,
-                "p_exact_fewer_most": self.p_exact_fewer_most, "p_exact_fewer_fewest": self.p_exact_fewer_fewest}
+                "p_exact_fewer_most": self.p_exact_fewer_most, "p_exact_fewer_fewest": self.p_exact_fewer_fewest,
+                "expected_events_low": self.expected_low, "expected_events_high": self.expected_high,
+                "p_exact_averaged": self.p_exact_averaged, "p_exact_fewer_averaged": self.p_exact_fewer_averaged,
+                "reference_draws": self.draws}
 
 
 def reference_range(patients: pd.DataFrame, historical: pd.DataFrame, literature: pd.DataFrame, *,
                     comparator: str = PRIMARY["comparator"], size_basis: str = PRIMARY["size_basis"],
-                    shape: str | HazardShape = "exponential", level: float = 0.95) -> ReferenceRange:
-    """Redo a size-matched comparison with each Kepka rate at the ends of its Wilson interval.
+                    shape: str | HazardShape = "exponential", level: float = 0.95, draws: int = 4000,
+                    seed: int = 20100555) -> ReferenceRange:
+    """Redo a size-matched comparison with each Kepka rate at the ends of its Wilson interval, and with the
+    rates' uncertainty carried through (``draws`` Monte Carlo draws with a fixed ``seed``).
 
-    The subgroup sizes: 33 for tumours over 10 cm (historical.csv), and for 5-10 cm
-    the fewest patients the source allows (``kepka_5to10_size_bounds``), which
-    gives the widest interval.
+    The subgroup sizes: 33 for tumours over 10 cm (historical.csv; the patients of
+    10 cm or more, so the most the class can have held, which makes its interval
+    if anything too narrow), and for 5-10 cm the fewest patients the source
+    allows (``kepka_5to10_size_bounds``), which gives the widest interval.
 
     Parameters
     ----------
@@ -778,10 +835,37 @@ def reference_range(patients: pd.DataFrame, historical: pd.DataFrame, literature
         return e, one_sample_logrank(observed, e)
 
     (e, mid), (e_most, most), (e_fewest, fewest) = run(0), run(2), run(3)
+    sampled = _expected_over_rate_draws(patients, rates, size_basis=size_basis, timepoint=timepoint, shape=shape,
+                                        draws=draws, seed=seed)
+    lower_tails = poisson.cdf(observed, sampled)
+    upper_tails = poisson.sf(observed - 1, sampled)
     return ReferenceRange(comparator=comparator, size_basis=size_basis, shape=shape.name, level=level, rates=rates,
                           expected=e, expected_most=e_most, expected_fewest=e_fewest, p_exact=mid["p_exact"],
                           p_exact_most=most["p_exact"], p_exact_fewest=fewest["p_exact"],
-                          p_exact_fewer_most=most["p_exact_fewer"], p_exact_fewer_fewest=fewest["p_exact_fewer"])
+                          p_exact_fewer_most=most["p_exact_fewer"], p_exact_fewer_fewest=fewest["p_exact_fewer"],
+                          expected_low=float(np.quantile(sampled, 0.025)),
+                          expected_high=float(np.quantile(sampled, 0.975)),
+                          p_exact_averaged=float(np.minimum(1.0, 2 * np.minimum(lower_tails, upper_tails)).mean()),
+                          p_exact_fewer_averaged=float(lower_tails.mean()), draws=draws)
+
+
+def _expected_over_rate_draws(patients, rates, *, size_basis, timepoint, shape, draws, seed) -> np.ndarray:
+    """E for ``draws`` sets of size-class rates, each drawn from Beta(x + 1/2, n - x + 1/2) with x = rate * n.
+
+    E is linear in each class's -log(rate), so it is computed from each class's
+    summed shape fractions once, and the draws only rescale them.
+    """
+    column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
+    durations, _ = survival.endpoint(patients, "local_control")
+    classes = patients[column].map(lambda d: size_class_key(rates, d))
+    rng = np.random.default_rng(seed)
+    total = np.zeros(draws)
+    for size, (rate, n, _, _) in rates.items():
+        fractions = sum(shape.fraction(float(t), timepoint) for t, c in zip(durations, classes, strict=True)
+                        if c == size)
+        drawn = np.full(draws, rate) if n is None else rng.beta(rate * n + 0.5, (1 - rate) * n + 0.5, size=draws)
+        total += -np.log(drawn) * fractions
+    return total
 
 
 def large_tumours_against(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str = "goffman_lc_3y", *,
@@ -806,7 +890,8 @@ def large_tumours_against(patients: pd.DataFrame, historical: pd.DataFrame, comp
     Returns
     -------
     dict
-        A ``compare_one`` row for the subset, with ``subset`` and ``patients`` added.
+        A ``compare_one`` row for the subset, with ``subset``, ``patients`` and ``p_exact_fewer_floor`` added:
+        the one-sided exact p had none of them failed, the smallest this subset allows.
 
     Example
     -------
@@ -818,7 +903,8 @@ def large_tumours_against(patients: pd.DataFrame, historical: pd.DataFrame, comp
     if subset.empty:
         raise ValueError(f"no tumour over 10 cm by the {size_basis} size: nothing to compare")
     row = compare_one(subset, historical, comparator, shape=shape, alpha=alpha)
-    return {**row, "subset": f"over 10 cm ({SIZE_BASIS_NAMES[size_basis]})", "patients": len(subset)}
+    return {**row, "subset": f"over 10 cm ({SIZE_BASIS_NAMES[size_basis]})", "patients": len(subset),
+            "p_exact_fewer_floor": float(poisson.pmf(0, row["expected_events"]))}
 
 
 def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literature: pd.DataFrame,
@@ -907,7 +993,8 @@ def extra_treatment(patients: pd.DataFrame) -> list[ExtraTreatment]:
     for row in patients.itertuples(index=False):
         parts = ["regional hyperthermia"] if row.hyperthermia else []
         if int(row.patient) == case:
-            parts.append("further chemotherapy with ifosfamide and epirubicin (the case report)")
+            parts = [f"{part} (stopped early, by the case report)" for part in parts]
+            parts.append("further chemotherapy with ifosfamide and epirubicin after radiochemotherapy")
         if parts:
             out.append(ExtraTreatment(int(row.patient), " and ".join(parts), bool(row.local_failure),
                                       float(row.lc_months)))

@@ -191,9 +191,10 @@ def p_floor_verdict(floors: list[tuple[str, float]], alpha: float) -> str:
 
 # --- chapter 10: what the verdict on the historical comparison depends on ------------------------
 
-def shape_verdict(*, p_constant: float, flips: tuple[float, ...], evidence_ks: list[float], level: float = 0.05,
-                  evidence_kind: str = "series treated with surgery") -> str:
-    """Where the verdict flips as the historical hazard's Weibull shape k varies, and where the evidence points.
+def shape_verdict(*, p_constant: float, flips: tuple[float, ...], evidence_k: float | None = None,
+                  evidence_plateau: bool = False, evidence_p: float | None = None, level: float = 0.05) -> str:
+    """Where the verdict flips as the historical hazard's Weibull shape k varies, and what the published timing
+    of local failure gives.
 
     Parameters
     ----------
@@ -201,21 +202,19 @@ def shape_verdict(*, p_constant: float, flips: tuple[float, ...], evidence_ks: l
         The exact two-sided p under a constant hazard (k = 1).
     flips : tuple of float
         The shapes k where the exact p crosses ``level`` (``ShapeScan.flips_two_sided``).
-    evidence_ks : list of float
-        Shapes implied by published failure times.
+    evidence_k, evidence_plateau, evidence_p : optional
+        The shape the published failure times support (``compare.evidence_shape``) and the exact p under it.
     level : float
         The significance level.
-    evidence_kind : str
-        What the evidence comes from, for the caveat.
 
     Returns
     -------
     str
-        Two to four sentences of Markdown.
+        Two or three sentences, plain words (no Markdown), so that another page can paste them.
 
     Example
     -------
-    >>> shape_verdict(p_constant=0.109, flips=(0.64, 1.88), evidence_ks=[0.17, 0.47])[:60]
+    >>> shape_verdict(p_constant=0.109, flips=(0.64, 1.88))[:60]
     'Under a constant hazard the exact two-sided p is 0.109, abov'
     """
     side = "below" if p_constant < level else "above"
@@ -223,30 +222,24 @@ def shape_verdict(*, p_constant: float, flips: tuple[float, ...], evidence_ks: l
     early = [k for k in flips if k < 1]
     late = [k for k in flips if k > 1]
     if not flips:
-        return text + " No Weibull shape in the range scanned changes that."
-    if early:
-        text += (f" It {'falls below' if p_constant >= level else 'rises above'} {level:g} as soon as the "
-                 f"historical failures are assumed to come earlier, with a Weibull shape below "
-                 f"k = {early[0]:.2f}")
-        text += (f", and again if they come much later (above k = {late[0]:.2f})." if late else ".")
+        text += " No Weibull shape in the range scanned changes that."
+    elif early:
+        text += (f" It {'falls below' if p_constant >= level else 'rises above'} {level:g} once the failures under "
+                 f"radiotherapy are assumed to come early enough, for a Weibull shape below k = {early[0]:.2f}")
+        text += f", and again if they come much later (above k = {late[0]:.2f})." if late else "."
     else:
         text += f" It changes only for a hazard that rises steeply, beyond k = {late[0]:.2f}."
-    if evidence_ks and early:
-        below = sum(k < early[0] for k in evidence_ks)
-        lo, hi = min(evidence_ks), max(evidence_ks)
-        if below == len(evidence_ks):
-            text += (f" Every reading of the published failure times gives a shape on that side (k from "
-                     f"{lo:.2f} to {hi:.2f}): on that evidence the verdict reverses, although it comes from "
-                     f"{evidence_kind}, not from unresected tumours given radiotherapy.")
-        elif below == 0:
-            text += (f" No reading of the published failure times (k from {lo:.2f} to {hi:.2f}) is on that side.")
-        else:
-            text += (f" The readings of the published failure times (k from {lo:.2f} to {hi:.2f}) fall on "
-                     f"both sides of it.")
+    if evidence_k is not None and evidence_p is not None:
+        tail = " and none after five years" if evidence_plateau else ""
+        text += (f" The published timing of local failure after surgery suggests a shape of about k = "
+                 f"{evidence_k:.2f} over the first five years{tail}, which gives p = {evidence_p:.3f}, "
+                 f"{'below' if evidence_p < level else 'above'} {level:g}; but those series were operated on, "
+                 "not unresected tumours given radiotherapy.")
     return text
 
 
-def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05) -> str:
+def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05,
+                 which: str = "size-matched comparisons") -> str:
     """How many size-matched comparisons reach significance under each family of hazard shape.
 
     Parameters
@@ -271,7 +264,7 @@ def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05) -> str
     parts = [f"{s} of {n} under {words.get(name, name)}" for name, (s, n) in counts.items()]
     from .tables import join_words
 
-    text = f"Of the size-matched comparisons, {join_words(parts)} reach p < {level:g}."
+    text = f"Of the {which}, {join_words(parts)} reach p < {level:g}."
     front = counts.get("front-loaded", (0, 0))
     rest = [v for k, v in counts.items() if k != "front-loaded"]
     share_front = front[0] / front[1] if front[1] else 0.0
@@ -287,26 +280,45 @@ def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05) -> str
     return text
 
 
-def reference_range_verdict(*, p_most: float, p_mid: float, p_fewest: float, level: float = 0.05) -> str:
-    """Whether the uncertainty of the historical rates alone can change the verdict.
+def reference_uncertainty_verdict(rows: list[tuple[str, float, float]], level: float = 0.05) -> str:
+    """What carrying the historical rates' own uncertainty does to the exact p, shape by shape.
+
+    Parameters
+    ----------
+    rows : list of (shape name, p at the published rates, p averaged over the rates' uncertainty)
+        The first row is the reference case named in the sentence.
+    level : float
+        The significance level.
+
+    Returns
+    -------
+    str
+        Plain words (no Markdown), so that another page can paste them.
 
     Example
     -------
-    >>> reference_range_verdict(p_most=0.006, p_mid=0.11, p_fewest=0.65)[:40]
-    'With the historical rates at the unfavou'
+    >>> reference_uncertainty_verdict([("a constant hazard", 0.109, 0.143), ("k = 0.5", 0.026, 0.039)])[:50]
+    'Carried through, the uncertainty of the historical'
     """
-    text = (f"With the historical rates at the unfavourable end of their ranges (more failures under "
-            f"radiotherapy), the exact p is {p_most:.3f}; at the favourable end it is {p_fewest:.3f}, against "
-            f"{p_mid:.3f} at the published values.")
-    if (p_most < level) != (p_fewest < level):
-        text += (" The uncertainty of the historical rates alone, before any question of shape or selection, "
-                 "spans both verdicts.")
+    name, published, averaged = rows[0]
+    raised = sum(avg > pub for _, pub, avg in rows)
+    lost = [n for n, pub, avg in rows if pub < level <= avg]
+    if raised == len(rows):
+        how = "raises the exact p under every shape"
+    elif raised == 0:
+        how = "lowers the exact p under every shape"
     else:
-        text += " Within that range the verdict does not change."
+        how = f"raises the exact p under {raised} of {len(rows)} shapes"
+    text = (f"Carried through, the uncertainty of the historical rates {how} (under {name} from {published:.3f} "
+            f"to {averaged:.3f}).")
+    if raised == len(rows):
+        text += " It weakens the evidence, never strengthens it"
+        text += ((f", and {len(lost)} of the shapes that gave p < {level:g} at the published rates no longer "
+                  f"{'does' if len(lost) == 1 else 'do'}.") if lost else ".")
     return text
 
 
-def like_with_like_verdict(*, whole: tuple[int, float, float], large: list[tuple[str, int, float, float]],
+def like_with_like_verdict(*, whole: tuple[int, float, float], large: list[tuple[str, int, float, float, float]],
                            level: float = 0.05) -> str:
     """The cohort against a series of large tumours: all patients, then only the tumours over 10 cm.
 
@@ -314,28 +326,37 @@ def like_with_like_verdict(*, whole: tuple[int, float, float], large: list[tuple
     ----------
     whole : (O, E, p one-sided)
         The whole cohort against the rate.
-    large : list of (size basis name, O, E, p one-sided)
-        Only the tumours over 10 cm, by each size basis.
+    large : list of (size basis name, O, E, p one-sided, smallest one-sided p possible)
+        Only the tumours over 10 cm, by each size basis; the last field is P(X = 0), the one-sided p if
+        none of them had failed.
     level : float
         The significance level.
 
+    Returns
+    -------
+    str
+        Plain words (no Markdown), so that another page can paste them.
+
     Example
     -------
-    >>> like_with_like_verdict(whole=(2, 10.7, 0.002), large=[("initial size", 2, 1.85, 0.72)])[:42]
+    >>> like_with_like_verdict(whole=(2, 10.7, 0.002), large=[("initial size", 2, 1.85, 0.72, 0.16)])[:42]
     'Against the whole cohort, 2 local failures'
     """
     o, e, p = whole
     text = (f"Against the whole cohort, {o} local failures were observed where {e:.1f} were expected "
             f"(one-sided p = {p:.3f}).")
-    worse_or_equal = [name for name, lo, le, _ in large if lo >= le]
-    significant = [name for name, _, _, lp in large if lp < level]
-    shown = "; ".join(f"by {name}, {lo} where {le:.1f} were expected" for name, lo, le, _ in large)
+    shown = "; ".join(f"by {name}, {lo} where {le:.1f} were expected" for name, lo, le, _, _ in large)
     text += f" Among the tumours over 10 cm alone, like with like: {shown}."
-    if worse_or_equal:
+    if all(floor >= level for *_, floor in large):
+        best = min(floor for *_, floor in large)
+        text += (f" So few failures are expected there that no outcome could have been significant: even none "
+                 f"at all would give a one-sided p of {best:.2f}. On the like-for-like comparison these data "
+                 "can neither support nor refute the paper's claim that ifosfamide compares well with other "
+                 "radiosensitisers; only the unmatched comparison with the whole cohort makes it look better.")
+    elif any(lo >= le for _, lo, le, _, _ in large):
         text += (" The large tumours did no better than the iododeoxyuridine series predicts, so the paper's claim "
-                 "that ifosfamide compares well with other radiosensitisers does not survive the like-for-like "
-                 "comparison.")
-    elif len(significant) == len(large):
+                 "that ifosfamide compares well with other radiosensitisers is not supported like for like.")
+    elif all(lp < level for _, _, _, lp, _ in large):
         text += " The large tumours did better than the iododeoxyuridine series predicts, beyond chance."
     else:
         text += (" The large tumours had fewer failures than predicted, but not beyond what chance allows: the "
@@ -359,3 +380,42 @@ def extra_treatment_sentence(extra) -> str:
         + (f"failed locally at {e.lc_months:.0f} months." if e.local_failure
            else f"stayed free of local failure for the {e.lc_months:.0f} months followed.")
         for e in extra)
+
+
+def reproduction_words(agrees: bool) -> str:
+    """'reproduces' or 'does not reproduce', for a reported number checked against Table 3.
+
+    Example
+    -------
+    >>> reproduction_words(False)
+    'does not reproduce'
+    """
+    return "reproduces" if agrees else "does not reproduce"
+
+
+# --- the audit (chapters 3, 5 and 9) -------------------------------------------------------------
+
+def removal_sentence(alone: list[tuple[int, float]], all_without_failure: bool) -> str:
+    """The exact p without each patient in turn, and why removing them can only move it one way.
+
+    Parameters
+    ----------
+    alone : list of (patient, exact two-sided p without that patient)
+    all_without_failure : bool
+        Whether none of these patients had a local failure (then removing any of them lowers E and leaves O,
+        so p can only rise).
+
+    Example
+    -------
+    >>> removal_sentence([(3, 0.34), (8, 0.14)], False)
+    'Without patient 3 alone p = 0.34; without patient 8 alone p = 0.14.'
+    """
+    text = "; ".join(f"without patient {n} alone p = {p:.2f}" for n, p in alone)
+    text = text[0].upper() + text[1:] + "."
+    if all_without_failure:
+        who = "Neither" if len(alone) == 2 else "None of them"
+        text += (f" {who} had a local failure, so removing them lowers the expected count and leaves the "
+                 "observed one: p can only rise.")
+    return text
+
+

@@ -352,16 +352,15 @@ def sensitivity_grid(rows: list[dict], shapes) -> pd.DataFrame:
 
 
 def reference_range_table(ranges) -> pd.DataFrame:
-    """One row per hazard shape: E and the exact p at the published rates and at both ends of their ranges.
+    """One row per hazard shape: E and the exact p at the published rates, and with the rates' uncertainty
+    carried through (the middle 95% of E, and the exact p averaged over the draws).
 
     ``ranges`` are ``rtchx.compare.ReferenceRange`` results, one per shape.
     """
     return pd.DataFrame({
         "Hazard shape": [r.shape for r in ranges],
-        "E, rates at unfavourable end": [f"{r.expected_most:.2f}" for r in ranges],
-        "E, published rates": [f"{r.expected:.2f}" for r in ranges],
-        "E, rates at favourable end": [f"{r.expected_fewest:.2f}" for r in ranges],
-        "p, unfavourable end": [p_text(r.p_exact_most) for r in ranges],
-        "p, published": [p_text(r.p_exact) for r in ranges],
-        "p, favourable end": [p_text(r.p_exact_fewest) for r in ranges],
+        "E at the published rates": [f"{r.expected:.2f}" for r in ranges],
+        "E, middle 95% over the rates' uncertainty": [f"{r.expected_low:.2f}–{r.expected_high:.2f}" for r in ranges],
+        "p at the published rates": [p_text(r.p_exact) for r in ranges],
+        "p averaged over the rates' uncertainty": [p_text(r.p_exact_averaged) for r in ranges],
     })
