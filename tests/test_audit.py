@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from rtchx import audit, data, quantities
+from rtchx import audit, data, prose, quantities, tables
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,15 @@ def ledger(claims, patients):
     ("r_death_tumour_cm", "reproduced", 25),
     # "five to seven weeks": 72.6 Gy once daily needs 37 fractions of at most 2 Gy, 7.4 weeks > 7
     ("f1_weeks_max", "discrepant", 7.4),
+    # ... and the shortest, 50 Gy, is 25 x 2.0 Gy: five weeks, not fewer
+    ("f1_weeks_min", "reproduced", 5.0),
+    # every once-daily total mixes 1.8 and 2.0 Gy fractions (55.6 = 2 x 1.8 + 26 x 2.0, 59.6 = 2 x 1.8 + 28 x 2.0,
+    # 72.6 = 7 x 1.8 + 30 x 2.0; the rest use one size): 9 of the 9 once-daily courses
+    ("m_whole_fractions", "reproduced", 9),
+    # Table 2: 9 3D conformal + 2 IMRT = 11 of 11, so no patient is left for the 2-D planning the methods name
+    ("m_planned_2d", "impossible", None),
+    # Goffman's 37% "worse than the here described survival rates": overall survival at 3 years is 3/11 = 27.3%
+    ("d_goffman_lc_vs_survival", "discrepant", 100 * 3 / 11),
 ])
 def test_status_worked_out_by_hand(ledger, claim, status, value):
     assert ledger.loc[claim, "status"] == status
@@ -118,3 +127,87 @@ def test_a_claim_about_a_failure_the_data_no_longer_have_is_not_computable(patie
     assert "too few matching patients" in second["explanation"].iloc[0]
     first = table[table["check"] == "lf_time_first"]
     assert set(first["status"]) != {"not computable"}   # the one failure left still has a time
+
+
+def test_decimals_as_the_paper_printed_them(ledger):
+    shown = tables.audit_table(ledger.reset_index()).set_index(ledger.index)["Reported"]
+    assert shown["r_dfs_grade_p"] == "p = 0.37"           # was shown as 0.4
+    assert shown["t2_dose_min"] == "50.0 Gy" and shown["t2_dose_median"] == "60 Gy"
+    assert shown["r_lf_dose_first"] == "70.2 Gy" and shown["r_lf_dose_second"] == "66 Gy"
+    assert shown["t1_grade3_pct"] == "73%" and shown["t1_grade3_n"] == "8"
+    assert ledger.loc["r_dfs_grade_p", "decimals"] == 2 and ledger.loc["t2_dose_min", "decimals"] == 1
+
+
+def test_classify_rounds_to_the_printed_decimals():
+    # 49.6 Gy prints as 50 with no decimals but not as 50.0 with one
+    assert audit.classify(50.0, "Gy", None, "eq", 49.6, decimals=0)[0] == "rounding"
+    assert audit.classify(50.0, "Gy", None, "eq", 49.6, decimals=1)[0] == "discrepant"
+    assert audit.classify(0.37, "p", None, "eq", 0.372, decimals=2)[0] == "rounding"
+
+
+def test_caveats_are_marked_and_counted_apart(ledger):
+    flagged = ledger["caveat"].dropna()
+    assert {k: c.value for k, c in flagged.items()} == {
+        "a_lc_mean": "misleading", "r_latest_death": "misleading", "r_at_risk_2y_under_10cm": "misleading",
+        "d_goffman_lc_vs_survival": "not comparable"}
+    assert audit.caveat_counts(ledger).to_dict() == {"misleading": 3, "not comparable": 1}
+    # a caveat does not change the status: the literal claims still hold
+    assert ledger.loc["r_latest_death", "status"] == "reproduced"
+    table = tables.audit_table(ledger.reset_index()).set_index(ledger.index)
+    assert "⚠ misleading" in table.loc["r_latest_death", "Status"]
+    assert "≠ not comparable" in table.loc["d_goffman_lc_vs_survival", "Status"]
+    assert "misleading" not in table.loc["r_lc_5y", "Status"]
+
+
+@pytest.mark.parametrize("claim, contrast", [
+    ("r_latest_death", 30),              # deaths at 1, 4, 5, 9, 10, 13, 26, 30: the bound of 38 is 8 months off
+    ("r_at_risk_2y_under_10cm", 3),      # at risk at 24 months: patients 1 (8 cm), 3 (9), 4 (8), 8 (15 -> 4 cm)
+    # Table 3's local-control times: 72+9+124+106+21+1+6+26+13+5+4 = 387 months over 11 patients
+    ("a_lc_mean", 387 / 11),
+    # local control at 3 years: failures at 6 (7 at risk) and 21 (5 at risk): 6/7 * 4/5 ... = 70%
+    ("d_goffman_lc_vs_survival", 70),
+])
+def test_the_number_shown_beside_a_caveat_by_hand(ledger, claim, contrast):
+    assert ledger.loc[claim, "contrast_value"] == pytest.approx(contrast)
+
+
+def test_deaths_not_from_metastases_and_the_censoring_hypothesis(patients):
+    h = audit.deaths_hypothesis(patients, 6, 26, 34)
+    # 8 DOD in Table 3, 6 "died of metastasized disease": 2 other deaths, as many as the smallest censoring sets
+    assert (h.dead, h.other, h.death_in_therapy, h.same_count) == (8, 2, 6, True)
+    tried = {c.patients: c for c in h.with_death_in_therapy}
+    assert len(tried) == 7                                      # patient 6 with each of the 7 other deaths
+    # censor 6 and 10: deaths at 4, 9, 10, 13, 26, 30 with 10, 8, 7, 6, 5, 4 at risk:
+    # 0.9, 0.7875, 0.675, 0.5625, 0.45 (median 26), 0.3375 (34%)
+    assert (tried[(6, 10)].median, round(tried[(6, 10)].five_year_pct, 2), tried[(6, 10)].fits) == (26, 33.75, True)
+    # censor 6 and 7 (a local failure): deaths at 4, 5, 9, 13, 26, 30 with 10, 9, 8, 6, 5, 4 at risk:
+    # 0.9, 0.8, 0.7, 0.5833, 0.4667 (median 26), 0.35 -> 35%, not 34
+    assert (tried[(6, 7)].median, round(tried[(6, 7)].five_year_pct, 2), tried[(6, 7)].fits) == (26, 35.0, False)
+    assert [c.patients for c in h.fitting] == [(2, 6), (6, 10)]
+
+
+def test_shortest_follow_up_by_hand(patients):
+    s = quantities.shortest_follow_up(patients)
+    # times 1 (patient 6, died during radiotherapy), 4, 5, 9, 10, 13, 26, 30, 72, 106, 124
+    assert (s.all_patients, s.death_in_therapy, s.without_death_in_therapy, s.longest) == (1, 6, 4, 124)
+    assert s.medians_without[0] == (13 + 26) / 2                  # the 5th and 6th of the other ten times
+    text = prose.shortest_follow_up_verdict(4, 55, 131, s)
+    assert text.startswith("The reported minimum of 4 months is reproduced on one reading only")
+    assert "Table 3: 124" in text
+    assert prose.shortest_follow_up_verdict(1, 55, 131, s).startswith("Table 3's shortest time, 1 month,")
+
+
+def test_prose_for_the_audit():
+    assert prose.impossible_percentages_sentence(1, 11) == "One percentage cannot come from any count of 11 patients."
+    assert prose.impossible_percentages_sentence(2, 11).startswith("2 percentages")
+    assert prose.impossible_percentages_sentence(0, 11).startswith("Every percentage")
+    assert [prose.share_words(k, 10) for k in (0, 3, 5, 7, 10)] == ["none", "fewer than half", "half", "most", "all"]
+
+
+def test_deaths_verdict_follows_the_numbers(patients):
+    text = prose.deaths_verdict(audit.deaths_hypothesis(patients, 6, 26, 34), 26, 34)
+    assert "leaves 2" in text and "exactly as many" in text and "patient 2 or 10" in text
+    assert text.endswith("records no cause of death.")
+    # had the Results said seven deaths from metastases, one death would be left, fewer than the sets need
+    one_left = prose.deaths_verdict(audit.deaths_hypothesis(patients, 7, 26, 34), 26, 34)
+    assert "have 2, not 1" in one_left and "censoring it alone does not give" in one_left

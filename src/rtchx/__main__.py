@@ -71,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         patients = data.with_derived_columns(data.load_patients(data_dir))
         table = audit.ledger(data.load_resource("claims", data_dir), patients)
         records = [
-            {"id": r.id, "location": r.location, "quantity": r.quantity, "reported": r.reported, "unit": r.unit,
+            {"id": r.id, "location": r.location, "phrase": r.phrase, "quantity": r.quantity, "reported": r.reported,
+             "decimals": int(r.decimals), "unit": r.unit,
              "reproduced": None if r.reproduced is None or math.isnan(r.reproduced) else r.reproduced,
-             "status": r.status, "explanation": r.explanation, "chapter": r.chapter}
+             "status": r.status, "caveat": None if r.caveat is None else r.caveat.value,
+             "explanation": r.explanation, "chapter": r.chapter}
             for r in table.itertuples(index=False)
         ]
         if args.json:
@@ -81,9 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for r in records:
                 shown = "-" if r["reproduced"] is None else f"{r['reproduced']:.4g}"
-                print(f"{audit.SYMBOLS[r['status']]} {r['id']:<28} reported {r['reported']:<6g} "
-                      f"recomputed {shown:<7} {r['status']}")
-            print(", ".join(f"{n} {s}" for s, n in audit.scorecard(table).items()))
+                printed = f"{r['reported']:.{r['decimals']}f}"
+                print(f"{audit.SYMBOLS[r['status']]} {r['id']:<28} reported {printed:<6} "
+                      f"recomputed {shown:<7} {r['status']}" + (f" ({r['caveat']})" if r["caveat"] else ""))
+            print(", ".join(f"{n} {s}" for s, n in audit.scorecard(table).items()) + "; flagged apart: "
+                  + ", ".join(f"{n} {c}" for c, n in audit.caveat_counts(table).items()))
         return 0
     if args.command == "results":
         values = results.headline(data.with_derived_columns(data.load_patients(data_dir)))

@@ -11,19 +11,42 @@ Statuses, in the order they are decided:
 * **rounding**: equal once the recomputed value is rounded as the paper rounds
   (to the reported number of decimals, to nearest or truncated).
 * **discrepant**: the patient data give a different value.
+
+"Impossible" also covers a count that the paper's other counts leave no room for
+(``quantities.PaperRoom``): Table 2's techniques account for every patient, so
+none is left for the 2-D planning the methods mention.
+
+A status says whether a number can be recomputed, not whether it is fair. Some
+claims are true to the letter yet mislead (a bound far from the value, a
+statement true only of one reading), or set side by side things that cannot be
+compared; ``data/claims.csv`` marks them in its ``caveat`` column (``Caveat``),
+and the ledger shows beside them a second number from Table 3 (``contrast``).
+They keep their status and are counted separately (``caveat_counts``).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
+from enum import Enum
 
 import pandas as pd
 
-from . import quantities, survival
+from . import phrases, quantities, survival
 
 STATUSES = ("reproduced", "rounding", "discrepant", "impossible", "not computable")
 SYMBOLS = {"reproduced": "✓", "rounding": "≈", "discrepant": "✗", "impossible": "⊘", "not computable": "?"}
+
+
+class Caveat(Enum):
+    """Why a claim should not be taken at face value, whatever its status."""
+
+    MISLEADING = "misleading"            # true to the letter, but a reader would take it to say more
+    NOT_COMPARABLE = "not comparable"    # sets side by side quantities that measure different things
+
+
+CAVEAT_SYMBOLS = {Caveat.MISLEADING: "⚠", Caveat.NOT_COMPARABLE: "≠"}
 
 
 def _decimals(value: float) -> int:
@@ -47,8 +70,13 @@ def granularity(reported: float, n: int) -> list[int]:
     return [k for k, printed in possible_percentages(n).items() if reported in printed]
 
 
-def classify(reported: float, unit: str, denominator, relation: str, value) -> tuple[str, float | None, str]:
-    """(status, recomputed value in the claim's unit, explanation) for one claim."""
+def classify(reported: float, unit: str, denominator, relation: str, value,
+             decimals: int | None = None) -> tuple[str, float | None, str]:
+    """(status, recomputed value in the claim's unit, explanation) for one claim.
+
+    ``decimals`` is how many the paper printed (from the claim's phrase); by
+    default it is read off the value, which cannot tell 50.0 from 50.
+    """
     if unit == "%" and pd.notna(denominator):
         n = int(denominator)
         if not granularity(reported, n):
@@ -60,17 +88,18 @@ def classify(reported: float, unit: str, denominator, relation: str, value) -> t
     if unit == "%" and pd.notna(denominator):
         value = 100 * value / int(denominator)
     value = float(value)
+    given = f"{value:g}" if value.is_integer() else f"{value:.1f}"
     if relation == "le":
         ok = value <= reported
         return ("reproduced", value, "") if ok else (
-            "discrepant", value, f"Table 3 gives {value:g}, beyond the stated bound of {reported:g}.")
+            "discrepant", value, f"Table 3 gives {given}, beyond the stated bound of {reported:g}.")
     if relation == "ge":
         ok = value >= reported
         return ("reproduced", value, "") if ok else (
-            "discrepant", value, f"Table 3 gives {value:g}, short of the stated bound of {reported:g}.")
+            "discrepant", value, f"Table 3 gives {given}, short of the stated bound of {reported:g}.")
     if math.isclose(value, reported, abs_tol=1e-9):
         return "reproduced", value, ""
-    places = _decimals(reported)
+    places = _decimals(reported) if decimals is None else decimals
     scale = 10 ** places
     nearest = math.floor(value * scale + 0.5) / scale
     truncated = math.floor(value * scale) / scale
@@ -82,29 +111,149 @@ def classify(reported: float, unit: str, denominator, relation: str, value) -> t
     return "discrepant", value, f"Table 3 gives {value:.{max(places, 1)}f}, the paper {reported:g}."
 
 
-def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
-    """Every claim with its recomputed value, status and explanation. Unknown check keys raise KeyError.
+def _shown(value: float, unit: str) -> str:
+    """A number with its unit for an explanation: 30 months, 70%, 3 (patients)."""
+    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    if unit == "%":
+        return f"{value:.0f}%"
+    return text if unit == "patients" else f"{text} {unit}"
 
-    A check that cannot be made on ``patients`` (an edited table, say, without the
-    case-report patient) raises ValueError; its claim is then not computable, with the reason.
+
+def _paper_room(claim, room: quantities.PaperRoom, reported: dict[str, float],
+                quantity: dict[str, str]) -> tuple[str, None, str]:
+    """Classify a claim against the room the paper's own counts leave for it."""
+    try:
+        left = room.room(reported)
+    except KeyError as error:
+        return "not computable", None, f"The paper's count {error} is not among these claims."
+    parts = ", ".join(f"{quantity[part]} {reported[part]:g}" for part in room.parts)
+    counts = (f"The paper's counts ({parts}) already make {reported[room.total] - left:g} of "
+              f"{reported[room.total]:g} patients, leaving {left:g}")
+    holds = {"eq": left == claim.reported, "ge": left >= claim.reported, "le": left <= claim.reported}[claim.relation]
+    if not holds:
+        return "impossible", None, counts + "."
+    return "not computable", None, f"Table 3 does not give it; {counts[0].lower()}{counts[1:]}."
+
+
+def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
+    """Every claim with its recomputed value, status, explanation, printed decimals and caveat.
+
+    Parameters
+    ----------
+    claims : DataFrame
+        ``data/claims.csv`` (all of it, or some rows; a check against the paper's
+        own counts needs the claims it names).
+    patients : DataFrame
+        Table 3 with the derived columns.
+
+    Returns
+    -------
+    DataFrame
+        The claims with ``status``, ``reproduced`` (the recomputed value in the
+        claim's unit, NaN where there is none), ``explanation``, ``decimals`` (as
+        the paper printed the value), ``caveat`` (a ``Caveat`` or None) and
+        ``contrast_value`` (the second number shown beside a caveat, NaN if none).
+
+    Unknown check keys raise KeyError. A check that cannot be made on ``patients``
+    (an edited table, say, without the case-report patient) raises ValueError; its
+    claim is then not computable, with the reason.
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> row = table.set_index("id").loc["r_dfs_grade_p"]
+    >>> int(row["decimals"]), table.set_index("id").loc["r_latest_death", "caveat"]
+    (2, <Caveat.MISLEADING: 'misleading'>)
     """
+    reported = dict(zip(claims["id"], claims["reported"], strict=True))
+    quantity = dict(zip(claims["id"], claims["quantity"], strict=True))
     rows = []
     for claim in claims.itertuples(index=False):
+        phrase = getattr(claim, "phrase", "") or ""
+        decimals = phrases.printed_decimals(phrase, claim.reported, claim.unit)
         try:
             value = quantities.compute(claim.check, patients)
         except ValueError as error:
             value = quantities.NotComputable(f"Cannot be checked on these data: {error}.")
-        status, recomputed, explanation = classify(claim.reported, claim.unit, claim.denominator,
-                                                   claim.relation, value)
+        described = ""
+        if isinstance(value, quantities.Described):
+            value, described = value.value, value.text
+        if isinstance(value, quantities.PaperRoom):
+            status, recomputed, explanation = _paper_room(claim, value, reported, quantity)
+        else:
+            status, recomputed, explanation = classify(claim.reported, claim.unit, claim.denominator,
+                                                       claim.relation, value, decimals)
+        caveat = Caveat(claim.caveat) if getattr(claim, "caveat", "") else None
+        contrast_key = getattr(claim, "contrast", "") or ""
+        contrast_value, caveat_text = float("nan"), ""
+        if contrast_key:
+            contrast = quantities.CONTRASTS[contrast_key]
+            try:
+                contrast_value = float(contrast.compute(patients))
+                caveat_text = f"Beside it, {contrast.label}: {_shown(contrast_value, contrast.unit)}."
+            except (ValueError, IndexError):
+                caveat_text = f"Beside it, {contrast.label}: cannot be computed on these data."
+        if caveat is not None:
+            caveat_text = f"{CAVEAT_SYMBOLS[caveat]} {caveat.value.capitalize()}. {caveat_text}".strip()
         note = getattr(claim, "note", "") or ""
         rows.append({"status": status, "reproduced": recomputed,
-                     "explanation": " ".join(part for part in (explanation, note) if part)})
-    return pd.concat([claims.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+                     "explanation": " ".join(part for part in (explanation, described, caveat_text, note) if part),
+                     "decimals": decimals, "caveat": caveat, "contrast_value": contrast_value})
+    table = claims.reset_index(drop=True).drop(columns=["caveat"], errors="ignore")
+    return pd.concat([table, pd.DataFrame(rows)], axis=1)
+
+
+#: The parts of the paper in the order the audit chapter lists them.
+SECTION_ORDER = ("Abstract", "Methods", "Table 1", "Table 2", "Results", "Discussion", "Table 3",
+                 "Figure 1 caption", "Figure 2 caption", "Figure 3 caption")
+
+
+def by_section(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The ledger cut by where each claim stands in the paper, every claim in exactly one part.
+
+    Parts in ``SECTION_ORDER``, then any other location; parts without claims are left out.
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> sum(len(part) for _, part in by_section(table)) == len(table)
+    True
+    """
+    others = [loc for loc in dict.fromkeys(table["location"]) if loc not in SECTION_ORDER]
+    return [(loc, table[table["location"] == loc]) for loc in (*SECTION_ORDER, *others)
+            if (table["location"] == loc).any()]
 
 
 def scorecard(table: pd.DataFrame) -> pd.Series:
     """Claims per status, every status listed (zero where none)."""
     return table["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+
+
+def caveat_counts(table: pd.DataFrame) -> pd.Series:
+    """Claims per caveat (counted apart from the statuses, which they do not change), every caveat listed.
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> caveat_counts(table).to_dict()["not comparable"]
+    1
+    """
+    kinds = [c.value for c in Caveat]
+    return table["caveat"].dropna().map(lambda c: c.value).value_counts().reindex(kinds, fill_value=0)
+
+
+def _censored_os(patients: pd.DataFrame, chosen) -> tuple[float, float]:
+    """Median and five-year overall survival (%) with the deaths of ``chosen`` counted as censored."""
+    changed = patients.assign(status=patients["status"].where(~patients["patient"].isin(chosen), "AWOD"))
+    fit = survival.kaplan_meier(changed, "overall_survival")
+    return float(fit.median_survival_time_), 100 * survival.survival_at(fit, 60)
+
+
+def _fits(median: float, five_year: float, reported_median: float, reported_pct: float) -> bool:
+    return median == reported_median and math.floor(five_year + 0.5) == reported_pct
 
 
 def censoring_explanations(patients: pd.DataFrame, median: float, five_year_pct: float,
@@ -119,13 +268,107 @@ def censoring_explanations(patients: pd.DataFrame, median: float, five_year_pct:
     """
     dead = patients.loc[patients["status"] == "DOD", "patient"].tolist()
     for size in range(1, max_size + 1):
-        found = []
-        for chosen in itertools.combinations(dead, size):
-            changed = patients.assign(status=patients["status"].where(~patients["patient"].isin(chosen), "AWOD"))
-            fit = survival.kaplan_meier(changed, "overall_survival")
-            if (fit.median_survival_time_ == median
-                    and math.floor(100 * survival.survival_at(fit, 60) + 0.5) == five_year_pct):
-                found.append(chosen)
+        found = [chosen for chosen in itertools.combinations(dead, size)
+                 if _fits(*_censored_os(patients, chosen), median, five_year_pct)]
         if found:
             return found
     return []
+
+
+@dataclass(frozen=True)
+class CensoredDeaths:
+    """Overall survival with the deaths of ``patients`` counted as censored, and whether it gives the paper's."""
+
+    patients: tuple[int, ...]
+    median: float
+    five_year_pct: float
+    fits: bool
+
+
+@dataclass(frozen=True)
+class DeathsHypothesis:
+    """The deaths the paper does not put down to metastases, set beside the censoring that gives its survival.
+
+    Table 3 marks ``dead`` patients as dead of disease; the Results say
+    ``dead_of_metastases`` died of metastasized disease, which leaves ``other``
+    deaths. ``smallest_sets`` are the smallest sets of deaths whose censoring
+    reproduces the paper's median and five-year overall survival. The paper itself
+    describes one death that was not from metastases, during radiotherapy
+    (``death_in_therapy``); ``with_death_in_therapy`` tries every set of ``other``
+    deaths that includes it. A hypothesis that fits numbers, not a finding.
+    """
+
+    dead: int
+    dead_of_metastases: int
+    death_in_therapy: int | None
+    smallest_sets: tuple[tuple[int, ...], ...]
+    with_death_in_therapy: tuple[CensoredDeaths, ...]
+
+    @property
+    def other(self) -> int:
+        """Deaths the paper does not attribute to metastasized disease."""
+        return self.dead - self.dead_of_metastases
+
+    @property
+    def same_count(self) -> bool:
+        """Whether the smallest censoring sets have exactly as many deaths as are not put down to metastases."""
+        return bool(self.smallest_sets) and len(self.smallest_sets[0]) == self.other
+
+    @property
+    def fitting(self) -> tuple[CensoredDeaths, ...]:
+        """The sets with the death during therapy whose censoring gives the paper's figures."""
+        return tuple(c for c in self.with_death_in_therapy if c.fits)
+
+
+def deaths_hypothesis(patients: pd.DataFrame, dead_of_metastases: int, median: float,
+                      five_year_pct: float) -> DeathsHypothesis:
+    """Are the deaths not from metastases the ones whose censoring gives the paper's overall survival?
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``patient``, ``status``, ``os_months``, ``toxicity``).
+    dead_of_metastases : int
+        The Results' count of patients who died of metastasized disease.
+    median, five_year_pct : float
+        The paper's median overall survival (months) and five-year rate (%).
+
+    Returns
+    -------
+    DeathsHypothesis
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> h = deaths_hypothesis(data.load_patients(), 6, 26, 34)
+    >>> h.other, h.same_count, [c.patients for c in h.fitting]
+    (2, True, [(2, 6), (6, 10)])
+    """
+    dead = patients.loc[patients["status"] == "DOD", "patient"].tolist()
+    in_therapy = patients.loc[(patients["toxicity"] == "Death during therapy") & (patients["status"] == "DOD"),
+                              "patient"].tolist()
+    death_in_therapy = int(in_therapy[0]) if in_therapy else None
+    other = len(dead) - dead_of_metastases
+    tried = []
+    if death_in_therapy is not None and other >= 1:
+        rest = [n for n in dead if n != death_in_therapy]
+        for partners in itertools.combinations(rest, other - 1):
+            chosen = tuple(sorted((death_in_therapy, *partners)))
+            m, five = _censored_os(patients, chosen)
+            tried.append(CensoredDeaths(chosen, m, five, _fits(m, five, median, five_year_pct)))
+    smallest = tuple(censoring_explanations(patients, median, five_year_pct, max_size=max(other, 3)))
+    return DeathsHypothesis(len(dead), dead_of_metastases, death_in_therapy, smallest, tuple(tried))
+
+
+def fraction_table(patients: pd.DataFrame) -> pd.DataFrame:
+    """For reading: each once-daily total, its shortest split into 1.8 and 2.0 Gy fractions, and its weeks."""
+    courses = quantities.once_daily_fractions(patients)
+    return pd.DataFrame({
+        "Patient": [c.patient for c in courses],
+        "Total (Gy)": [f"{c.dose_gy:.1f}" for c in courses],
+        "Fewest fractions": [str(c.fewest) if c.fewest else "none" for c in courses],
+        "Fractions": [c.fewest.fractions if c.fewest else None for c in courses],
+        "Weeks at 5 a week": [f"{c.fewest.weeks:g}" if c.fewest else "–" for c in courses],
+        "Ways to split it": [len(c.mixes) for c in courses],
+        "One size suffices": [{True: "yes", False: "no, both sizes"}[c.one_size] for c in courses],
+    })

@@ -262,6 +262,7 @@ IMPLIED: dict[str, Implied] = {
     "m_whole_fractions": Implied("or", lambda r: r["m_n_patients"] - r["m_hf_n"],
                                  "the once-daily schedules: every patient but the hyperfractionated ones"),
     "r_case_resected": Implied("partial", lambda r: 1, "'after partial resection': yes (1)"),
+    "m_planned_2d": Implied("2-D", lambda r: 1, "naming 2-D planning: at least one plan (1)"),
 }
 
 

@@ -419,3 +419,150 @@ def removal_sentence(alone: list[tuple[int, float]], all_without_failure: bool) 
     return text
 
 
+# --- the audit (chapters 3, 5 and 9) -------------------------------------------------------------
+
+def share_words(k: int, n: int) -> str:
+    """How many of n, in words: 'all', 'none', 'most', 'half' or 'fewer than half'.
+
+    Example
+    -------
+    >>> share_words(11, 17), share_words(3, 3), share_words(0, 4)
+    ('most', 'all', 'none')
+    """
+    if k == n:
+        return "all"
+    if k == 0:
+        return "none"
+    if 2 * k == n:
+        return "half"
+    return "most" if 2 * k > n else "fewer than half"
+
+
+def checked_summary(rows: int, checkable: int, agree: int, what: str) -> str:
+    """How much of a table Table 3 can check and how much of that agrees, in words.
+
+    Example
+    -------
+    >>> checked_summary(17, 11, 7, "Table 1's rows")
+    "Most of Table 1's rows can be checked against Table 3 (11 of 17), and most of those agree (7 of 11)."
+    """
+    return (f"{share_words(checkable, rows).capitalize()} of {what} can be checked against Table 3 ({checkable} of "
+            f"{rows}), and {share_words(agree, checkable)} of those agree ({agree} of {checkable}).")
+
+
+def impossible_percentages_sentence(count: int, patients: int) -> str:
+    """How many of the paper's percentages no count of ``patients`` can give, as a sentence.
+
+    Example
+    -------
+    >>> impossible_percentages_sentence(1, 11)
+    'One percentage cannot come from any count of 11 patients.'
+    """
+    if count == 0:
+        return f"Every percentage the paper prints is some count of {patients} patients, rounded."
+    if count == 1:
+        return f"One percentage cannot come from any count of {patients} patients."
+    return f"{count} percentages cannot come from any count of {patients} patients."
+
+
+def shortest_follow_up_verdict(reported_min: float, reported_median: float, reported_max: float, shortest) -> str:
+    """Whether the reported shortest follow-up can be reproduced, and on which reading of Table 3.
+
+    ``shortest`` is ``rtchx.quantities.shortest_follow_up(patients)``. The chapters
+    on the patients and on the audit both paste this sentence, so they say the same.
+
+    Example
+    -------
+    >>> from types import SimpleNamespace as S
+    >>> s = S(all_patients=1.0, without_death_in_therapy=4.0, death_in_therapy=6, medians_without=(19.5, 106.0),
+    ...       longest=124.0)
+    >>> shortest_follow_up_verdict(4, 55, 131, s).split(":")[0]
+    'The reported minimum of 4 months is reproduced on one reading only'
+    """
+    if shortest.all_patients == reported_min:
+        unit = "month" if reported_min == 1 else "months"
+        return f"Table 3's shortest time, {reported_min:g} {unit}, is the reported minimum."
+    if shortest.death_in_therapy is None or shortest.without_death_in_therapy != reported_min:
+        return (f"The reported minimum of {reported_min:g} months is neither Table 3's shortest time "
+                f"({shortest.all_patients:g} months) nor the shortest once the death during radiotherapy is "
+                f"left out ({shortest.without_death_in_therapy:g} months).")
+    by_times, by_reverse = shortest.medians_without
+    median_too = reported_median in (by_times, by_reverse)
+    longest_too = shortest.longest == reported_max
+    median = ("gives the reported median too" if median_too else
+              f"does not give the reported median of {reported_median:g} months (the other patients' median is "
+              f"{by_times:g} months by their times, {by_reverse:g} by the reverse Kaplan-Meier method)")
+    longest = (("and" if median_too else "but") + " gives the longest too" if longest_too else
+               ("but" if median_too else "nor") + f" the longest, {reported_max:g} months (Table 3: "
+               f"{shortest.longest:g})")
+    return (f"The reported minimum of {reported_min:g} months is reproduced on one reading only: it is not "
+            f"Table 3's shortest time ({shortest.all_patients:g} month{'s' if shortest.all_patients != 1 else ''}, "
+            f"patient {shortest.death_in_therapy}, who died during radiotherapy) but the shortest once that "
+            f"patient is left out. Leaving that patient out {median}, {longest}.")
+
+
+def deaths_verdict(hypothesis, reported_median: float, reported_pct: float) -> str:
+    """The deaths the paper does not put down to metastases, set beside the censoring that gives its survival.
+
+    ``hypothesis`` is ``rtchx.audit.deaths_hypothesis(...)``.
+
+    Example
+    -------
+    >>> from types import SimpleNamespace as S
+    >>> h = S(dead=8, dead_of_metastases=6, other=2, same_count=True, smallest_sets=((2, 6), (6, 10)),
+    ...       death_in_therapy=6, with_death_in_therapy=(S(patients=(2, 6), fits=True), S(patients=(5, 6), fits=False)),
+    ...       fitting=(S(patients=(2, 6), fits=True),))
+    >>> deaths_verdict(h, 26, 34).split(". ")[1].startswith("That is exactly as many as the smallest sets")
+    True
+    """
+    h = hypothesis
+    text = (f"Table 3 lists {h.dead} deaths, every one as dead of disease; the Results put {h.dead_of_metastases} "
+            f"of them down to metastasized disease, which leaves {h.other}. ")
+    if not h.smallest_sets:
+        return text + "No small set of censored deaths reproduces the published overall survival."
+    size = len(h.smallest_sets[0])
+    text += (f"That is exactly as many as the smallest sets of deaths whose censoring reproduces the published "
+             f"median of {reported_median:g} months and {reported_pct:g}% at five years. " if h.same_count else
+             f"The smallest sets of deaths whose censoring reproduces the published figures have {size}, "
+             f"not {h.other}. ")
+    if h.death_in_therapy is not None and h.other == 1:
+        text += (f"The one death the paper itself describes as not from metastases is patient {h.death_in_therapy}'s, "
+                 f"during radiotherapy; censoring it alone {'gives' if h.fitting else 'does not give'} the "
+                 "published figures. ")
+    elif h.death_in_therapy is not None and h.with_death_in_therapy:
+        partners = [next(n for n in c.patients if n != h.death_in_therapy) for c in h.fitting
+                    if len(c.patients) == 2]
+        text += (f"One death the paper itself describes as not from metastases: patient {h.death_in_therapy}, "
+                 f"who died during radiotherapy. Of the {len(h.with_death_in_therapy)} ways to add "
+                 f"{h.other - 1} other death{'s' if h.other != 2 else ''} to it, "
+                 + (f"{len(h.fitting)} give the published figures"
+                    + (f" (with patient {' or '.join(str(n) for n in partners)})" if partners else "")
+                    + ". So the published overall survival could be survival until death from metastases, the "
+                      "other deaths censored. " if h.fitting else "none gives the published figures. "))
+    return text + ("This remains a hypothesis: the paper does not say how it counted any death, and Table 3 "
+                   "records no cause of death.")
+
+
+def relation_words(value: float, reference: float) -> str:
+    """'below', 'above' or 'equal to': where a value lies against a reference.
+
+    Example
+    -------
+    >>> relation_words(27.3, 37), relation_words(70, 37)
+    ('below', 'above')
+    """
+    return "below" if value < reference else "above" if value > reference else "equal to"
+
+
+def size_share_verdict(table_count: int, text_count: int) -> str:
+    """What Table 3's count of tumours over 10 cm, set against the text's, does to the series' risk profile.
+
+    Example
+    -------
+    >>> size_share_verdict(5, 4)
+    "Table 3's share makes the series look, if anything, more adverse than the text's."
+    """
+    if table_count == text_count:
+        return "Table 3's share and the text's are the same."
+    return (f"Table 3's share makes the series look, if anything, "
+            f"{'more' if table_count > text_count else 'less'} adverse than the text's.")

@@ -8,7 +8,7 @@ are not separate keys: a claim in % divides the count by its denominator.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,6 +23,187 @@ class NotComputable:
     reason: str
 
 
+@dataclass(frozen=True)
+class Described:
+    """A quantity's value with a sentence that shows how it arises (the audit adds it to the claim's explanation)."""
+
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class PaperRoom:
+    """A count fixed by the paper's own numbers rather than by Table 3: one reported count less others.
+
+    ``total`` and ``parts`` are ids of ``data/claims.csv``; the room is the total's
+    reported value less the parts' (Table 2's two planning techniques already
+    account for every patient, which leaves none for a third).
+    """
+
+    total: str
+    parts: tuple[str, ...]
+
+    def room(self, reported: Mapping[str, float]) -> float:
+        """What the parts leave of the total; KeyError if a claim it needs is not given."""
+        return reported[self.total] - sum(reported[part] for part in self.parts)
+
+
+# --- whole fractions of the two stated sizes --------------------------------------------------------
+
+@dataclass(frozen=True)
+class FractionMix:
+    """A once-daily course as whole fractions of the two stated sizes: ``small`` of 1.8 Gy, ``large`` of 2.0 Gy."""
+
+    small: int
+    large: int
+
+    @property
+    def fractions(self) -> int:
+        return self.small + self.large
+
+    @property
+    def dose_gy(self) -> float:
+        low, high = protocol.DOSE_PER_FRACTION_GY
+        return round(self.small * low + self.large * high, 6)
+
+    @property
+    def weeks(self) -> float:
+        """Weeks at five fractions a week (37 fractions: 7.4 weeks, i.e. seven weeks and two days)."""
+        return self.fractions / protocol.FRACTIONS_PER_WEEK
+
+    def __str__(self) -> str:
+        low, high = protocol.DOSE_PER_FRACTION_GY
+        terms = [f"{n} × {size:.1f}" for n, size in ((self.small, low), (self.large, high)) if n]
+        return " + ".join(terms) + " Gy"
+
+
+def fraction_mixes(dose_gy: float) -> tuple[FractionMix, ...]:
+    """Every way to give ``dose_gy`` as whole fractions of 1.8 and/or 2.0 Gy, fewest fractions first.
+
+    The sums a * 1.8 + b * 2.0 are counted in tenths of a gray (18 a + 20 b), so
+    no rounding of floating-point numbers decides. A total needs an even number of
+    tenths; from 14.4 Gy on, every such total can be reached, since 9 and 10 have
+    no common factor and every whole number from 72 = (9 - 1)(10 - 1) on is a sum
+    of nines and tens.
+
+    Parameters
+    ----------
+    dose_gy : float
+        A total dose in Gy.
+
+    Returns
+    -------
+    tuple of FractionMix
+        Empty if no mix of the two sizes gives the total exactly.
+
+    Example
+    -------
+    >>> [str(m) for m in fraction_mixes(55.6)]
+    ['2 × 1.8 + 26 × 2.0 Gy', '12 × 1.8 + 17 × 2.0 Gy', '22 × 1.8 + 8 × 2.0 Gy']
+    >>> fraction_mixes(72.6)[0].fractions, fraction_mixes(72.6)[0].weeks
+    (37, 7.4)
+    """
+    if dose_gy < 0:
+        raise ValueError("a dose cannot be negative")
+    small, large = (round(10 * size) for size in protocol.DOSE_PER_FRACTION_GY)
+    tenths = round(10 * dose_gy)
+    if abs(10 * dose_gy - tenths) > 1e-6:
+        return ()
+    mixes = [FractionMix(a, (tenths - small * a) // large) for a in range(tenths // small + 1)
+             if (tenths - small * a) % large == 0]
+    return tuple(sorted(mixes, key=lambda m: m.fractions))
+
+
+@dataclass(frozen=True)
+class CourseFractions:
+    """One once-daily course of Table 3 and the ways its total splits into fractions of the stated sizes."""
+
+    patient: int
+    dose_gy: float
+    mixes: tuple[FractionMix, ...]
+
+    @property
+    def fewest(self) -> FractionMix | None:
+        """The mix with the fewest fractions (the shortest course), None if the total cannot be reached."""
+        return self.mixes[0] if self.mixes else None
+
+    @property
+    def one_size(self) -> bool:
+        """Whether a single fraction size suffices (all 1.8 Gy or all 2.0 Gy)."""
+        return any(m.small == 0 or m.large == 0 for m in self.mixes)
+
+
+def once_daily_fractions(patients: pd.DataFrame) -> tuple[CourseFractions, ...]:
+    """Each once-daily course of Table 3 with its fraction mixes (the twice-daily ones have no stated size).
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``dose_gy``, ``hyperfractionated``, ``patient``).
+
+    Returns
+    -------
+    tuple of CourseFractions
+        In the order of Table 3.
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> courses = once_daily_fractions(data.load_patients())
+    >>> [(c.patient, c.dose_gy, str(c.fewest)) for c in courses if not c.one_size]
+    [(4, 55.6, '2 × 1.8 + 26 × 2.0 Gy'), (10, 72.6, '7 × 1.8 + 30 × 2.0 Gy'), (11, 59.6, '2 × 1.8 + 28 × 2.0 Gy')]
+    """
+    once = patients[~patients["hyperfractionated"]]
+    return tuple(CourseFractions(int(n), float(d), fraction_mixes(float(d)))
+                 for n, d in zip(once["patient"], once["dose_gy"], strict=True))
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _reachable(p: pd.DataFrame) -> Described:
+    courses = once_daily_fractions(p)
+    reached = [c for c in courses if c.mixes]
+    both = [c for c in reached if not c.one_size]
+    text = (f"Every once-daily total is a sum of {protocol.DOSE_PER_FRACTION_GY[0]:.1f} and "
+            f"{protocol.DOSE_PER_FRACTION_GY[1]:.1f} Gy fractions" if len(reached) == len(courses) else
+            f"{len(courses) - len(reached)} once-daily totals are no sum of the stated fraction sizes")
+    if both:
+        text += (f"; {_join([f'{c.dose_gy:g}' for c in both])} Gy need both sizes in one course "
+                 f"(fewest fractions: {_join([f'{c.dose_gy:g} = {c.fewest}' for c in both])})")
+    return Described(float(len(reached)), text + ".")
+
+
+def _weeks(p: pd.DataFrame, longest: bool) -> Described:
+    courses = [c for c in once_daily_fractions(p) if c.mixes]
+    pick = max if longest else min
+    chosen = pick(courses, key=lambda c: c.fewest.weeks)
+    if not longest:
+        return Described(chosen.fewest.weeks, f"The smallest once-daily total, {chosen.dose_gy:g} Gy, takes at least "
+                                              f"{chosen.fewest.fractions} fractions ({chosen.fewest}): "
+                                              f"{chosen.fewest.weeks:g} weeks at five a week.")
+    limit = max(protocol.WEEKS_PLANNED)
+    beyond = [c for c in courses if c.fewest.weeks > limit]
+    most = limit * protocol.FRACTIONS_PER_WEEK * max(protocol.DOSE_PER_FRACTION_GY)
+    text = (f"{limit} weeks hold {limit * protocol.FRACTIONS_PER_WEEK} fractions, at most {most:.1f} Gy"
+            + (": " + "; ".join(f"{c.dose_gy:g} Gy takes at least {c.fewest.fractions} fractions "
+                                f"({c.fewest}), {c.fewest.weeks:g} weeks" for c in beyond) if beyond else "") + ".")
+    return Described(chosen.fewest.weeks, text)
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """A second number from Table 3, shown beside a claim that is true to the letter but misleading.
+
+    ``data/claims.csv`` names one of ``CONTRASTS`` in its ``contrast`` column.
+    """
+
+    label: str
+    unit: str
+    compute: Callable[[pd.DataFrame], float]
+
+
 def _count(condition: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], int]:
     return lambda p: int(condition(p).sum())
 
@@ -31,7 +212,7 @@ def _km_at(name: str, months: float) -> Callable[[pd.DataFrame], float]:
     return lambda p: 100 * survival.survival_at(survival.kaplan_meier(p, name), months)
 
 
-QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
+QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputable | PaperRoom] = {
     "count_t1": _count(lambda p: p["t_stage"] == "T1"),
     "count_t2": _count(lambda p: p["t_stage"] == "T2"),
     "count_size_5to10_initial": _count(lambda p: p["size_class_initial"] == "5-10 cm"),
@@ -55,7 +236,7 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "dose_max": lambda p: float(p["dose_gy"].max()),
     "followup_median_all": lambda p: float(p["os_months"].median()),
     "followup_median_reverse_km": lambda p: float(survival.reverse_km(p).median_survival_time_),
-    "followup_min": lambda p: float(p["os_months"].min()),
+    "followup_min": lambda p: Described(float(p["os_months"].min()), shortest_follow_up(p).sentence()),
     "followup_max": lambda p: float(p["os_months"].max()),
     "followup_median_alive": lambda p: float(p.loc[p["status"] == "AWOD", "os_months"].median()),
     "lc_2y": _km_at("local_control", 24),
@@ -92,14 +273,15 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "count_lf_over_10cm": _count(lambda p: p["local_failure"] & (p["diameter_initial_cm"] > 10)),
     "count_at_risk_24_under_10cm_before_rt": _count(
         lambda p: (p["lc_months"] >= 24) & (p["diameter_before_rt_cm"] < 10)),
-    "count_whole_fraction_doses": _count(
-        lambda p: ~p["hyperfractionated"] & p["dose_gy"].map(protocol.whole_fractions)),
+    "count_once_daily_reachable": _reachable,
     "count_one_cycle_with_leucopenia": _count(
         lambda p: ~p["regimen_complete"] & p["toxicity"].str.startswith("Leucopenia")),
     "case_in_r2_block": lambda p: int(case_report_patient(p)["cohort"] == "after_r2_resection"),
     "count_died_in_therapy": _count(lambda p: p["toxicity"] == "Death during therapy"),
-    "rt_weeks_min": lambda p: float(p.loc[~p["hyperfractionated"], "dose_gy"].map(protocol.minimum_weeks).min()),
-    "rt_weeks_max": lambda p: float(p.loc[~p["hyperfractionated"], "dose_gy"].map(protocol.minimum_weeks).max()),
+    "rt_weeks_min": lambda p: _weeks(p, longest=False),
+    "rt_weeks_max": lambda p: _weeks(p, longest=True),
+    "os_3y": _km_at("overall_survival", 36),
+    "count_2d_planning": PaperRoom("m_n_patients", ("t2_3d_n", "t2_imrt_n")),
     "ht_sessions": NotComputable("Table 3 does not give the number of hyperthermia sessions."),
     "skin_evaluable": NotComputable("Table 3 does not say whose skin toxicity could be evaluated."),
     "early_deaths": NotComputable("The paper does not say what counts as an early death."),
@@ -110,6 +292,73 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float] | NotComputable] = {
     "mfs": NotComputable("Table 3 gives no dates of metastasis; only bounds can be computed."),
     "cause_of_death": NotComputable("Table 3 gives no cause of death beyond 'dead of disease'."),
 }
+
+
+#: Second numbers shown beside misleading claims (``contrast`` in ``data/claims.csv``).
+CONTRASTS: dict[str, Contrast] = {
+    "latest_death": Contrast("Table 3's latest death", "months", QUANTITIES["latest_death"]),
+    "at_risk_24_under_10cm_initial": Contrast(
+        "patients at risk after 2 years whose tumour measured under 10 cm at diagnosis", "patients",
+        _count(lambda p: (p["lc_months"] >= 24) & (p["diameter_initial_cm"] < 10))),
+    "lc_months_mean": Contrast("the mean time Table 3 records the patients as locally controlled", "months",
+                               lambda p: float(p["lc_months"].mean())),
+    "lc_3y": Contrast("the cohort's own local control at 3 years", "%", _km_at("local_control", 36)),
+}
+
+
+@dataclass(frozen=True)
+class ShortestFollowUp:
+    """Table 3's shortest follow-up read two ways: over every patient, and without the death during radiotherapy.
+
+    ``medians_without`` are the median follow-up of the others by all their times and
+    by the reverse Kaplan-Meier method, and ``longest`` the longest time: whether
+    leaving that patient out also reproduces the rest of Table 1's follow-up.
+    """
+
+    all_patients: float
+    without_death_in_therapy: float
+    death_in_therapy: int | None
+    medians_without: tuple[float, float]
+    longest: float
+
+    def sentence(self) -> str:
+        """The two readings in one sentence, with the numbers filled in."""
+        if self.death_in_therapy is None:
+            return f"Table 3's shortest time is {self.all_patients:g} months."
+        return (f"Table 3's shortest time is {self.all_patients:g} month{'s' if self.all_patients != 1 else ''} "
+                f"(patient {self.death_in_therapy}, who died during radiotherapy); without that patient it is "
+                f"{self.without_death_in_therapy:g} months.")
+
+
+def shortest_follow_up(patients: pd.DataFrame) -> ShortestFollowUp:
+    """The shortest follow-up with and without the patient who died during radiotherapy.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``os_months``, ``status``, ``toxicity``, ``patient``).
+
+    Returns
+    -------
+    ShortestFollowUp
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> s = shortest_follow_up(data.load_patients())
+    >>> s.all_patients, s.death_in_therapy, s.without_death_in_therapy, s.medians_without[0]
+    (1.0, 6, 4.0, 19.5)
+    """
+    in_therapy = patients["toxicity"] == "Death during therapy"
+    others = patients[~in_therapy]
+    return ShortestFollowUp(
+        all_patients=float(patients["os_months"].min()),
+        without_death_in_therapy=float(others["os_months"].min()),
+        death_in_therapy=int(patients.loc[in_therapy, "patient"].iloc[0]) if in_therapy.any() else None,
+        medians_without=(float(others["os_months"].median()),
+                         float(survival.reverse_km(others).median_survival_time_)),
+        longest=float(patients["os_months"].max()),
+    )
 
 
 def case_report_patient(patients: pd.DataFrame) -> pd.Series:
@@ -126,8 +375,11 @@ def case_report_patient(patients: pd.DataFrame) -> pd.Series:
     return match.iloc[0]
 
 
-def compute(key: str, patients: pd.DataFrame) -> float | NotComputable:
+def compute(key: str, patients: pd.DataFrame) -> float | Described | NotComputable | PaperRoom:
     """The value of one quantity for this patient table (with derived columns).
+
+    A ``Described`` value carries a sentence on how it arises; a ``PaperRoom`` is
+    returned as it is, for the audit to work out from the paper's own counts.
 
     Raises ValueError when the table has too few matching patients (an edited table
     with one local failure has no second one), so that the audit can say so.
@@ -135,7 +387,7 @@ def compute(key: str, patients: pd.DataFrame) -> float | NotComputable:
     if key not in QUANTITIES:
         raise KeyError(f"unknown quantity {key!r}; known: {', '.join(sorted(QUANTITIES))}")
     quantity = QUANTITIES[key]
-    if isinstance(quantity, NotComputable):
+    if isinstance(quantity, NotComputable | PaperRoom):
         return quantity
     try:
         return quantity(patients)

@@ -80,10 +80,21 @@ def schema_table(package: dict, resource_name: str) -> pd.DataFrame:
 AGREES = {True: "✓ agrees", False: "✗ differs", None: "– not in Table 3"}
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    """A number as a reader expects it: integers plain, other values to one decimal."""
+def _fmt(value: float | None, unit: str, decimals: int | None = None) -> str:
+    """A number as a reader expects it: integers plain, other values to one decimal.
+
+    With ``decimals`` (as the paper printed a reported value), exactly that many:
+    50.0 Gy stays 50.0 Gy, 60 Gy stays 60 Gy and p = 0.37 is not shortened to 0.4.
+    """
     if value is None or pd.isna(value):
         return "–"
+    if decimals is not None:
+        text = f"{value:.{decimals}f}"
+        if unit == "p":
+            return f"p = {text}"
+        if unit == "months" and value == 1:
+            unit = "month"
+        return text + "%" if unit == "%" else text if unit == "patients" else f"{text} {unit}"
     if unit == "%":
         return f"{value:.1f}%".replace(".0%", "%")
     if unit == "Gy":
@@ -260,19 +271,28 @@ def join_words(items) -> str:
 
 
 def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The audit ledger for reading: status as symbol and word (coloured in the book), values, explanation, chapter."""
-    from .audit import SYMBOLS
+    """The audit ledger for reading: status as symbol and word (coloured in the book), values, explanation, chapter.
 
-    def status(s: str) -> str:
-        return f"[{SYMBOLS[s]} {s}]{{.status-{s.replace(' ', '-')}}}"
+    A claim with a caveat (``rtchx.audit.Caveat``) carries its own mark after the
+    status, so that "reproduced" is not read as "fine"; reported values keep the
+    paper's decimals (the ledger's ``decimals``).
+    """
+    from .audit import CAVEAT_SYMBOLS, SYMBOLS
 
-    def value(v, unit: str) -> str:
-        return _fmt(v, unit) if v is not None and not pd.isna(v) else "–"
+    def status(s: str, caveat) -> str:
+        shown = f"[{SYMBOLS[s]} {s}]{{.status-{s.replace(' ', '-')}}}"
+        return shown + (f" · {CAVEAT_SYMBOLS[caveat]} {caveat.value}" if caveat is not None else "")
 
+    def value(v, unit: str, decimals: int | None = None) -> str:
+        return _fmt(v, unit, decimals) if v is not None and not pd.isna(v) else "–"
+
+    caveats = ledger["caveat"] if "caveat" in ledger else pd.Series([None] * len(ledger), index=ledger.index)
+    places = ledger["decimals"] if "decimals" in ledger else pd.Series([None] * len(ledger), index=ledger.index)
     return pd.DataFrame({
-        "Status": ledger["status"].map(status),
+        "Status": [status(s, c) for s, c in zip(ledger["status"], caveats, strict=True)],
         "Quantity": ledger["quantity"],
-        "Reported": [value(r, u) for r, u in zip(ledger["reported"], ledger["unit"], strict=True)],
+        "Reported": [value(r, u, None if d is None else int(d))
+                     for r, u, d in zip(ledger["reported"], ledger["unit"], places, strict=True)],
         "From Table 3": [value(v, u if u != "%" else "%")
                          for v, u in zip(ledger["reproduced"], ledger["unit"], strict=True)],
         "Why": ledger["explanation"].replace("", "–"),
