@@ -213,9 +213,17 @@ def test_approximation_verdict_names_the_tests_that_change_side():
 
 
 def test_smallest_p_sentence_handles_ties():
-    assert "belongs to x: a comparison nobody planned, one of 10." in prose.smallest_p_sentence(["x"], 0.02, 10)
-    assert "is shared by x and y: comparisons nobody planned, 2 of 10." in prose.smallest_p_sentence(
-        ["x", "y"], 0.02, 10)
+    assert "belongs to x, one of 10 tests: multiplied by their number (Bonferroni), 0.20." in (
+        prose.smallest_p_sentence(["x"], 0.02, 10))
+    assert "is shared by x and y, 2 of 10 tests" in prose.smallest_p_sentence(["x", "y"], 0.02, 10)
+    assert prose.smallest_p_sentence(["x"], 0.2, 10).endswith("(Bonferroni), 1.00.")   # capped at 1
+
+
+def test_detectable_hazard_ratio_is_none_where_no_outcome_can_reach_alpha():
+    from rtchx import tables
+
+    assert tables.detectable_hr_text(170.4, 0.0545, 0.05) == "none"      # local control by site: floor 3/55
+    assert tables.detectable_hr_text(9.24, 0.006, 0.05) == "9"
 
 
 def test_p_floor_verdict_names_tests_that_cannot_come_out_below_alpha():

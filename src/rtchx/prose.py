@@ -142,16 +142,16 @@ def smallest_p_sentence(names: list[str], p: float, n_tests: int) -> str:
 
     Example
     -------
-    >>> smallest_p_sentence(["local control by site"], 0.0194, 10)
-    'The smallest exact p-value, 0.019, belongs to local control by site: a comparison nobody planned, one of 10.'
+    >>> smallest_p_sentence(["local control by site"], 0.0194, 10)[-63:]
+    'one of 10 tests: multiplied by their number (Bonferroni), 0.19.'
     """
     from .tables import join_words
 
+    bound = f"multiplied by their number (Bonferroni), {min(1.0, p * n_tests):.2f}."
     if len(names) == 1:
-        return (f"The smallest exact p-value, {p:.3f}, belongs to {names[0]}: a comparison nobody planned, "
-                f"one of {n_tests}.")
-    return (f"The smallest exact p-value, {p:.3f}, is shared by {join_words(names)}: comparisons nobody planned, "
-            f"{len(names)} of {n_tests}.")
+        return f"The smallest exact p-value, {p:.3f}, belongs to {names[0]}, one of {n_tests} tests: {bound}"
+    return (f"The smallest exact p-value, {p:.3f}, is shared by {join_words(names)}, {len(names)} of {n_tests} "
+            f"tests: {bound}")
 
 
 def p_floor_verdict(floors: list[tuple[str, float]], alpha: float) -> str:

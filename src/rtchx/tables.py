@@ -384,3 +384,13 @@ def reference_range_table(ranges) -> pd.DataFrame:
         "p at the published rates": [p_text(r.p_exact) for r in ranges],
         "p averaged over the rates' uncertainty": [p_text(r.p_exact_averaged) for r in ranges],
     })
+
+
+def detectable_hr_text(hazard_ratio: float, smallest_possible_p: float, alpha: float) -> str:
+    """The smallest detectable hazard ratio for a table, or 'none' where no outcome could reach ``alpha``.
+
+    A test whose most extreme labelling still gives an exact p at or above alpha
+    has no power at any hazard ratio; the large-sample formula would print a
+    number all the same.
+    """
+    return "none" if smallest_possible_p >= alpha else f"{hazard_ratio:.0f}"
