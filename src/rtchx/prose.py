@@ -393,8 +393,6 @@ def reproduction_words(agrees: bool) -> str:
     return "reproduces" if agrees else "does not reproduce"
 
 
-# --- the audit (chapters 3, 5 and 9) -------------------------------------------------------------
-
 def removal_sentence(alone: list[tuple[int, float]], all_without_failure: bool) -> str:
     """The exact p without each patient in turn, and why removing them can only move it one way.
 
