@@ -211,3 +211,11 @@ def test_deaths_verdict_follows_the_numbers(patients):
     # had the Results said seven deaths from metastases, one death would be left, fewer than the sets need
     one_left = prose.deaths_verdict(audit.deaths_hypothesis(patients, 7, 26, 34), 26, 34)
     assert "have 2, not 1" in one_left and "censoring it alone does not give" in one_left
+
+
+def test_the_audit_chapter_lists_every_claim_once(ledger):
+    # chapter 9 shows one table per part of the paper (audit.by_section); every claim must land in one of them
+    parts = audit.by_section(ledger.reset_index())
+    listed = [claim for _, part in parts for claim in part["id"]]
+    assert sorted(listed) == sorted(ledger.index) and len(listed) == len(set(listed))
+    assert "d_goffman_lc_vs_survival" in listed            # the comparison chapter's claim is in the ledger too
