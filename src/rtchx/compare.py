@@ -125,6 +125,15 @@ class HazardShape:
         return self.kind.value
 
     @property
+    def label(self) -> str:
+        """A short label for a table column or a legend: 'Exponential', 'Weibull 0.5, then flat', ..."""
+        if self.kind is ShapeKind.WEIBULL:
+            return f"Weibull {self.weibull_k:.2g}" + (", then flat" if self.then_plateau else "")
+        if self.kind is ShapeKind.EARLY:
+            return f"{100 * self.early_share:.0f}% by {self.early_months:g} mo"
+        return self.kind.value.capitalize()
+
+    @property
     def description(self) -> str:
         """The shape as a reader would say it."""
         if self.kind is ShapeKind.WEIBULL:

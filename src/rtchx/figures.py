@@ -518,7 +518,7 @@ def shape_curves_plot(rate: float, timepoint: float, shapes, *, xmax: float = 13
     for i, shape in enumerate(shapes):
         s = [np.exp(-cumulative_hazard(t, rate, timepoint, shape)) for t in grid]
         ax.plot(grid, s, linestyle=styles[i % len(styles)], color=PALETTE[i % len(PALETTE)], lw=2.2,
-                label=shape.description)
+                label=shape.label)
     ax.plot([timepoint], [rate], "o", color="0.15", ms=8, zorder=5, label="The published point")
     survival_axes(ax, ylabel="Free of local failure", xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)

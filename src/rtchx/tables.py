@@ -367,18 +367,18 @@ def sensitivity_grid(rows: list[dict], shapes) -> pd.DataFrame:
     cells = {(label(r), r["shape"]): f"{p_text(r['p_exact'])} (E {r['expected_events']:.1f})" for r in rows}
     frame = pd.DataFrame({"Reference": names})
     for shape in shapes:
-        frame[shape.description] = [cells.get((name, shape.name), "–") for name in names]
+        frame[shape.label] = [cells.get((name, shape.name), "–") for name in names]
     return frame
 
 
-def reference_range_table(ranges) -> pd.DataFrame:
+def reference_range_table(ranges, shapes) -> pd.DataFrame:
     """One row per hazard shape: E and the exact p at the published rates, and with the rates' uncertainty
     carried through (the middle 95% of E, and the exact p averaged over the draws).
 
-    ``ranges`` are ``rtchx.compare.ReferenceRange`` results, one per shape.
+    ``ranges`` are ``rtchx.compare.ReferenceRange`` results, one per ``HazardShape`` of ``shapes``.
     """
     return pd.DataFrame({
-        "Hazard shape": [r.shape for r in ranges],
+        "Hazard shape": [shape.label for shape in shapes],
         "E at the published rates": [f"{r.expected:.2f}" for r in ranges],
         "E, middle 95% over the rates' uncertainty": [f"{r.expected_low:.2f}–{r.expected_high:.2f}" for r in ranges],
         "p at the published rates": [p_text(r.p_exact) for r in ranges],
