@@ -183,7 +183,14 @@ def test_cli_carries_every_sensitivity_variant(repo):
     assert weibull["weibull_k"] == 0.5 and weibull["expected_events"] == pytest.approx(8.086, abs=0.002)
     assert weibull["reference_rates"]["5-10 cm"]["subgroup_size"] == 23
     assert weibull["expected_events_fewest"] < weibull["expected_events"] < weibull["expected_events_most"]
-    assert {r["analysis"] for r in rows} >= {"comparison", "sensitivity", "large tumours", "weibull scan"}
+    assert {r["analysis"] for r in rows} >= {"comparison", "sensitivity", "evidence shape", "large tumours",
+                                             "weibull scan"}
+    supported = next(r for r in rows if r["analysis"] == "evidence shape" and r["size_basis"] == "before_rt")
+    assert supported["then_plateau"] and supported["weibull_k"] == pytest.approx(0.4695, abs=1e-3)
+    # an independent re-derivation (the chapter's review) gave E = 7.68 and p = 0.035 for this shape
+    assert supported["expected_events"] == pytest.approx(7.68, abs=0.01)
+    assert supported["p_exact"] == pytest.approx(0.035, abs=0.001)
+    assert supported["p_exact_averaged"] > supported["p_exact"]
     scan = next(r for r in rows if r["analysis"] == "weibull scan")
     assert scan["flips_two_sided"][0] == pytest.approx(compare.weibull_scan(
         data.with_derived_columns(data.load_patients(repo / "data")), data.load_historical(repo / "data"))

@@ -926,6 +926,8 @@ def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literatur
     * ``sensitivity``: every SENSITIVITY variant under every SENSITIVITY_SHAPES shape, with the
       shape's parameters and, for the size-matched ones, the reference-uncertainty fields of
       ``ReferenceRange.fields()``;
+    * ``evidence shape``: the size-matched variants under the shape the published failure times
+      support (``evidence_shape``), with the reference-uncertainty fields;
     * ``large tumours``: Goffman's rate against the tumours over 10 cm, on both size bases,
       under every shape;
     * ``weibull scan``: for each size-matched variant, E and the exact p-values over the
@@ -935,7 +937,7 @@ def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literatur
     -------
     >>> rows = every_comparison(patients, historical, literature)       # doctest: +SKIP
     >>> sorted({r["analysis"] for r in rows})                           # doctest: +SKIP
-    ['comparison', 'large tumours', 'sensitivity', 'weibull scan']
+    ['comparison', 'evidence shape', 'large tumours', 'sensitivity', 'weibull scan']
     """
     out = [{"analysis": "comparison", **row} for row in comparisons(patients, historical, shape, alpha)]
     for row in sensitivity(patients, historical, alpha):
@@ -945,6 +947,13 @@ def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literatur
                                     size_basis=row["size_basis"],
                                     shape=next(s for s in SENSITIVITY_SHAPES if s.name == row["shape"])).fields()
         out.append({"analysis": "sensitivity", **row, **extra})
+    supported = evidence_shape(implied_weibull_k(literature))
+    for comparator, basis in SENSITIVITY:
+        if comparator in SIZE_STANDARDISED:
+            row = compare_one(patients, historical, comparator, size_basis=basis, shape=supported, alpha=alpha)
+            out.append({"analysis": "evidence shape", **row,
+                        **reference_range(patients, historical, literature, comparator=comparator, size_basis=basis,
+                                          shape=supported).fields()})
     for basis in ("initial", "before_rt"):
         for each in SENSITIVITY_SHAPES:
             out.append({"analysis": "large tumours",
