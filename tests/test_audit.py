@@ -149,8 +149,8 @@ def test_caveats_are_marked_and_counted_apart(ledger):
     flagged = ledger["caveat"].dropna()
     assert {k: c.value for k, c in flagged.items()} == {
         "a_lc_mean": "misleading", "r_latest_death": "misleading", "r_at_risk_2y_under_10cm": "misleading",
-        "d_goffman_lc_vs_survival": "not comparable"}
-    assert audit.caveat_counts(ledger).to_dict() == {"misleading": 3, "not comparable": 1}
+        "d_goffman_lc_vs_survival": "not comparable", "m_whole_fractions": "misleading"}
+    assert audit.caveat_counts(ledger).to_dict() == {"misleading": 4, "not comparable": 1}
     # a caveat does not change the status: the literal claims still hold
     assert ledger.loc["r_latest_death", "status"] == "reproduced"
     table = tables.audit_table(ledger.reset_index()).set_index(ledger.index)
@@ -166,6 +166,9 @@ def test_caveats_are_marked_and_counted_apart(ledger):
     ("a_lc_mean", 387 / 11),
     # local control at 3 years: failures at 6 (7 at risk) and 21 (5 at risk): 6/7 * 4/5 ... = 70%
     ("d_goffman_lc_vs_survival", 70),
+    # once-daily totals a single size reaches: 70.0 (35 x 2.0), 60.0, 66.0 (33 x 2.0), 50.0, 70.2 (39 x 1.8),
+    # 50.4 (28 x 1.8); not 55.6, 72.6 or 59.6 (each needs both sizes): 6 of 9
+    ("m_whole_fractions", 6),
 ])
 def test_the_number_shown_beside_a_caveat_by_hand(ledger, claim, contrast):
     assert ledger.loc[claim, "contrast_value"] == pytest.approx(contrast)
@@ -219,3 +222,26 @@ def test_the_audit_chapter_lists_every_claim_once(ledger):
     listed = [claim for _, part in parts for claim in part["id"]]
     assert sorted(listed) == sorted(ledger.index) and len(listed) == len(set(listed))
     assert "d_goffman_lc_vs_survival" in listed            # the comparison chapter's claim is in the ledger too
+
+
+def test_how_much_the_censoring_hypothesis_proves(patients):
+    support = audit.hypothesis_support(patients, 2, 26, 34)
+    # 8 deaths: C(8, 2) = 28 pairs. An independent re-derivation (the chapter's review, with its own code) found
+    # 19 pairs giving a median of 26 and 3 giving 26 months and 34% (patients 2+6, 6+10, 10+11).
+    assert (support.sets, support.median_fits, support.both_fit) == (28, 19, 3)
+    # 3/11 = 27.3% and 4/11 = 36.4%: no count of 11 prints as 34%, so censoring is needed on any data
+    assert support.needs_censoring
+
+
+def test_disease_free_survival_under_the_hypothesis_by_hand(patients):
+    # deaths of 6 (1 month) and 10 (5 months) censored. Latest events: 11 at 4, 7 (local failure) at 6, 2 at 9,
+    # 9 at 13, 5 (local failure) at 21, 8 at 26; at risk 10, 8, 7, 6, 5, 4:
+    # 9/10 * 7/8 * 6/7 * 5/6 * 4/5 * 3/4 = 33.75%. Earliest: all six events at 0 among 11: 5/11 = 45.45%.
+    low, high = audit.dfs_if_censored(patients, (6, 10))
+    assert low == pytest.approx(33.75) and high == pytest.approx(500 / 11)
+
+
+def test_other_denominators_of_a_percentage_by_hand():
+    # 66% prints for 2/3, 4/6 and 6/9 (66.7%, rounded down); for no other group of up to 11
+    assert audit.other_denominators(66, 11) == {3: [2], 6: [4], 9: [6]}
+    assert audit.other_denominators(50, 4) == {2: [1], 4: [2]}

@@ -64,3 +64,14 @@ def test_which_cohort_totals_need_both_sizes(patients):
     courses = quantities.once_daily_fractions(patients)
     assert len(courses) == 9 and all(c.mixes for c in courses)      # every once-daily total is reachable
     assert [c.patient for c in courses if not c.one_size] == [4, 10, 11]   # 55.6, 72.6 and 59.6 Gy
+
+
+def test_the_largest_total_no_mix_reaches_by_brute_force():
+    from rtchx import protocol
+
+    # second method: try every multiple of 0.2 Gy up to 80 Gy with fraction_mixes
+    largest = protocol.largest_unreachable_total_gy()
+    totals = [round(0.2 * n, 1) for n in range(1, 401)]
+    unreachable = [t for t in totals if not quantities.fraction_mixes(t)]
+    assert max(unreachable) == largest == 14.2
+    assert protocol.dose_step_gy() == 0.2

@@ -106,3 +106,21 @@ def test_text_for_another_page_is_plain():
     assert repr(Text("does not reproduce")) == "does not reproduce"
     with pytest.raises(ValueError, match="plain words"):
         Text("the *plateau*")
+
+
+def test_audit_hypothesis_sentences():
+    from types import SimpleNamespace as S
+
+    support = S(size=2, sets=28, median_fits=19, both_fit=3, needs_censoring=True)
+    text = prose.hypothesis_support_sentence(support, 26, 34, 11)
+    assert "19 already give a median of 26 months" in text and "34% is no count out of 11" in text
+    assert "no count" not in prose.hypothesis_support_sentence(S(**{**vars(support), "needs_censoring": False}),
+                                                               26, 36, 11)
+    link = prose.dfs_link_sentence([((2, 6), 35.0, 45.45), ((6, 10), 33.75, 45.45)], 34)
+    assert "lies within 1 of these 2 ranges" in link and link.endswith("disease-free figure too.")
+    assert prose.dfs_link_sentence([((2, 6), 35.0, 45.45)], 34).endswith("does not explain it.")
+    other = prose.other_denominators_sentence(66, {3: [2], 6: [4], 9: [6]}, 11, 2)
+    assert "2 of 3, 4 of 6 and 6 of 9" in other and "One of these groups, 9" in other
+    assert "One of these" not in prose.other_denominators_sentence(66, {3: [2], 6: [4], 9: [6]}, 11, 3)
+    single = prose.single_size_sentence([(11, 11.0)], 5)
+    assert single.startswith("patient 11 was treated after an R2 resection") and "would count 4" in single

@@ -92,11 +92,11 @@ def classify(reported: float, unit: str, denominator, relation: str, value,
     if relation == "le":
         ok = value <= reported
         return ("reproduced", value, "") if ok else (
-            "discrepant", value, f"Table 3 gives {given}, beyond the stated bound of {reported:g}.")
+            "discrepant", value, f"From Table 3: {given}, beyond the stated bound of {reported:g}.")
     if relation == "ge":
         ok = value >= reported
         return ("reproduced", value, "") if ok else (
-            "discrepant", value, f"Table 3 gives {given}, short of the stated bound of {reported:g}.")
+            "discrepant", value, f"From Table 3: {given}, short of the stated bound of {reported:g}.")
     if math.isclose(value, reported, abs_tol=1e-9):
         return "reproduced", value, ""
     places = _decimals(reported) if decimals is None else decimals
@@ -372,3 +372,66 @@ def fraction_table(patients: pd.DataFrame) -> pd.DataFrame:
         "Ways to split it": [len(c.mixes) for c in courses],
         "One size suffices": [{True: "yes", False: "no, both sizes"}[c.one_size] for c in courses],
     })
+
+
+@dataclass(frozen=True)
+class HypothesisSupport:
+    """How much a censoring hypothesis is worth: what share of the alternatives would fit as well.
+
+    ``sets`` sets of ``size`` deaths were tried; ``median_fits`` of them already give
+    the paper's median, ``both_fit`` the median and the five-year rate. When the
+    five-year rate is no count out of the patients (``needs_censoring``), some
+    censoring before five years is needed to print it on any data.
+    """
+
+    size: int
+    sets: int
+    median_fits: int
+    both_fit: int
+    needs_censoring: bool
+
+
+def hypothesis_support(patients: pd.DataFrame, size: int, median: float, five_year_pct: float) -> HypothesisSupport:
+    """Try every set of ``size`` deaths as censored: how many give the paper's median, and its five-year rate too.
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> s = hypothesis_support(data.load_patients(), 2, 26, 34)
+    >>> s.sets, s.median_fits, s.both_fit, s.needs_censoring
+    (28, 19, 3, True)
+    """
+    dead = patients.loc[patients["status"] == "DOD", "patient"].tolist()
+    results = [_censored_os(patients, chosen) for chosen in itertools.combinations(dead, size)]
+    return HypothesisSupport(size, len(results), sum(m == median for m, _ in results),
+                             sum(_fits(m, f, median, five_year_pct) for m, f in results),
+                             not granularity(five_year_pct, len(patients)))
+
+
+def dfs_if_censored(patients: pd.DataFrame, chosen, months: float = 60) -> tuple[float, float]:
+    """The range of disease-free survival (%) at ``months`` that Table 3 allows with the deaths of ``chosen``
+    counted as censored (as if those patients had been last seen alive and free of disease).
+
+    Example
+    -------
+    >>> from rtchx import data
+    >>> [round(x, 2) for x in dfs_if_censored(data.load_patients(), (6, 10))]
+    [33.75, 45.45]
+
+    With censoring in the data, the curve with every event at the start need not be
+    the lower one at ``months``, so the range is returned as (lowest, highest).
+    """
+    changed = patients.assign(status=patients["status"].where(~patients["patient"].isin(chosen), "AWOD"))
+    ends = [100 * survival.survival_at(fit, months) for fit in survival.disease_free_bounds(changed)]
+    return min(ends), max(ends)
+
+
+def other_denominators(pct: float, largest: int) -> dict[int, list[int]]:
+    """The patient counts n up to ``largest`` of which some count k prints as ``pct`` (n -> the ks).
+
+    Example
+    -------
+    >>> other_denominators(66, 11)
+    {3: [2], 6: [4], 9: [6]}
+    """
+    return {n: granularity(pct, n) for n in range(1, largest + 1) if granularity(pct, n)}

@@ -564,3 +564,93 @@ def size_share_verdict(table_count: int, text_count: int) -> str:
         return "Table 3's share and the text's are the same."
     return (f"Table 3's share makes the series look, if anything, "
             f"{'more' if table_count > text_count else 'less'} adverse than the text's.")
+
+
+def hypothesis_support_sentence(support, median: float, pct: float, patients: int) -> str:
+    """How much a censoring hypothesis proves (``audit.hypothesis_support``), in words.
+
+    Example
+    -------
+    >>> from types import SimpleNamespace as S
+    >>> hypothesis_support_sentence(S(size=2, sets=28, median_fits=19, both_fit=3, needs_censoring=True), 26, 34, 11)
+    ... # doctest: +ELLIPSIS
+    'How much does the fit prove? Of all 28 sets of 2 deaths, 19 already give a median of 26 months...'
+    """
+    text = (f"How much does the fit prove? Of all {support.sets} sets of {support.size} deaths, "
+            f"{support.median_fits} already give a median of {median:g} months, so the five-year rate does most "
+            f"of the sorting, and {support.both_fit} give both figures.")
+    if support.needs_censoring:
+        text += (f" And {pct:g}% is no count out of {patients}: to print it from these patients at all, some "
+                 "deaths before five years must have been counted as censored, whichever they were.")
+    return text
+
+
+def dfs_link_sentence(ranges: list[tuple[tuple[int, ...], float, float]], reported: float) -> str:
+    """Whether the censoring that reproduces overall survival would also reproduce five-year disease-free survival.
+
+    Parameters
+    ----------
+    ranges : list of (patients censored, lowest %, highest %)
+        From ``audit.dfs_if_censored`` for each fitting set.
+    reported : float
+        The paper's five-year disease-free survival (%).
+
+    Example
+    -------
+    >>> dfs_link_sentence([((6, 10), 33.75, 45.45)], 34)[-61:]
+    'the same censoring would explain the disease-free figure too.'
+    """
+    from .tables import join_words
+
+    parts = [f"with the deaths of patients {join_words(str(n) for n in chosen)} censored, {low:.1f}% and "
+             f"{high:.1f}%" for chosen, low, high in ranges]
+    inside = sum(low <= reported <= high for _, low, high in ranges)
+    text = ("Placing every disease event as early or as late as Table 3 allows gives, at five years, "
+            f"{'; '.join(parts)}. The paper's {reported:g}% lies within {inside} of these {len(ranges)} ranges")
+    if inside:
+        return text + ": for those sets, the same censoring would explain the disease-free figure too."
+    return text + ": the censoring that explains overall survival does not explain it."
+
+
+def other_denominators_sentence(pct: float, candidates: dict[int, list[int]], patients: int, other: int) -> str:
+    """Which smaller groups a percentage could be a share of, and whether one matches the deaths not put down
+    to metastases.
+
+    Example
+    -------
+    >>> other_denominators_sentence(66, {3: [2], 6: [4], 9: [6]}, 11, 2)[:56]
+    'Of groups of up to 11 patients, 66% can only be 2 of 3, '
+    """
+    from .tables import join_words
+
+    shares = join_words(f"{k} of {n}" for n, ks in candidates.items() for k in ks)
+    text = (f"Of groups of up to {patients} patients, {pct:g}% can only be {shares}. It may be a share of some "
+            "other group, or a typing error.")
+    if patients - other in candidates:
+        text += (f" One of these groups, {patients - other}, is the {patients} patients less the {other} deaths "
+                 "the paper does not put down to metastases: a guess that fits the hypothesis above, nothing more.")
+    return text
+
+
+def single_size_sentence(single: list[tuple[int, float]], over_before: int) -> str:
+    """The patients treated after an R2 resection for whom Table 3 prints one size, and what the count of tumours
+    over 10 cm before radiotherapy would be if that size were the initial one and the residue 10 cm or less.
+
+    Example
+    -------
+    >>> single_size_sentence([(11, 11.0)], 5)[:60]
+    'patient 11 was treated after an R2 resection, yet Table 3 gi'
+    """
+    from .tables import join_words
+
+    if not single:
+        return "every patient treated after an R2 resection has both sizes in Table 3."
+    who = join_words(f"patient {n}" for n, _ in single)
+    large = [n for n, d in single if d > 10]
+    text = (f"{who} {'was' if len(single) == 1 else 'were'} treated after an R2 resection, yet Table 3 gives a "
+            f"single size ({join_words(f'{d:g} cm' for _, d in single)}), which the data file uses as both "
+            "diameters.")
+    if large:
+        text += (f" If that was the size at diagnosis and the residual tumour measured 10 cm or less, Table 3 "
+                 f"would count {over_before - len(large)} tumours over 10 cm before radiotherapy.")
+    return text

@@ -112,3 +112,26 @@ def minimum_weeks(dose_gy: float, hyperfractionated: bool = False) -> float | No
 def whole_fractions(dose_gy: float) -> bool:
     """Whether a total dose is a whole number of fractions of one of the stated sizes (1.8 or 2.0 Gy)."""
     return any(abs(dose_gy / size - round(dose_gy / size)) < 1e-6 for size in DOSE_PER_FRACTION_GY)
+
+
+def dose_step_gy() -> float:
+    """The finest step in which mixes of the two fraction sizes add up (their greatest common divisor, in Gy)."""
+    small, large = (round(10 * size) for size in DOSE_PER_FRACTION_GY)
+    return math.gcd(small, large) / 10
+
+
+def largest_unreachable_total_gy() -> float:
+    """The largest total (a multiple of ``dose_step_gy``) that no mix of the two fraction sizes reaches.
+
+    With sizes a and b in units of the step and no common factor, every whole
+    number beyond a * b - a - b is a sum of a's and b's, and that one is not
+    (Sylvester): 9 and 10 tenths of 0.2 Gy give 9 * 10 - 9 - 10 = 71 steps, 14.2 Gy.
+
+    Example
+    -------
+    >>> largest_unreachable_total_gy()
+    14.2
+    """
+    step = dose_step_gy()
+    a, b = (round(size / step) for size in DOSE_PER_FRACTION_GY)
+    return round((a * b - a - b) * step, 6)

@@ -303,6 +303,11 @@ CONTRASTS: dict[str, Contrast] = {
     "lc_months_mean": Contrast("the mean time Table 3 records the patients as locally controlled", "months",
                                lambda p: float(p["lc_months"].mean())),
     "lc_3y": Contrast("the cohort's own local control at 3 years", "%", _km_at("local_control", 36)),
+    "once_daily_one_size": Contrast(
+        "once-daily totals that one fraction size alone reaches (every total above "
+        f"{protocol.largest_unreachable_total_gy():g} Gy in steps of {protocol.dose_step_gy():g} Gy is some mix "
+        "of the two sizes, so read that way the claim could not fail)", "patients",
+        lambda p: float(sum(c.one_size for c in once_daily_fractions(p)))),
 }
 
 
