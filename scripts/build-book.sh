@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command: install everything (scripts/setup.sh), build the book
-# strictly (scripts/build-html.sh), and say where the HTML is.
+# The README's first command: install what the build needs and nothing more (scripts/setup.sh:
+# a supported Python's .venv with requirements.txt; no browser, no npm), build the book strictly
+# (scripts/build-html.sh), and say where the HTML is. PYTHON=/path/to/python3.1x picks the Python.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
