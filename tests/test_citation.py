@@ -114,5 +114,7 @@ def test_the_how_to_cite_page_says_what_the_citation_file_says(repo, citation):
     assert f"*{title}*, version {citation['version']}" in page
     assert f"{citation['authors'][0]['name']} (2026)" in page
     assert citation["repository-code"] in page and citation["references"][0]["doi"] in page
+    # every address of the repository on the page is the citation's (the shown one and the linked one)
+    assert set(re.findall(r"github\.com/[\w.-]+/[\w.-]+", page)) == {citation["repository-code"].split("://")[1]}
     assert "book/how_to_cite" in [c["file"] for part in yaml.safe_load((repo / "_toc.yml").read_text())["parts"]
                                   for c in part["chapters"]]
