@@ -8,6 +8,7 @@ touched, and writes _build/bench/report.md and report.json:
   rebuild after one chapter's prose is edited, and rebuild after a change to data/;
 - each notebook's execution time in a fresh kernel, and the share spent on imports;
 - the built HTML's size, its largest page (with the images it loads) and largest image;
+- the PDF (scripts/build-pdf.sh) after those builds: its time, pages and size;
 - install time and size of a fresh environment made from requirements.txt alone.
 
 A benchmark, not a test: it prints each figure against its target and exits 0
@@ -21,6 +22,7 @@ import ast
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -90,7 +92,23 @@ def builds(workdir: Path) -> dict:
     return {"cold_build_s": cold, "warm_rebuild_s": warm, "one_chapter_rebuild_s": one_chapter,
             "data_change_rebuild_s": after_data,
             "edit_reached_page": "A sentence added by the benchmark." in edited,
-            "html": html_sizes(root / "_build" / "html")}
+            "html": html_sizes(root / "_build" / "html"), "pdf": pdf_build(root)}
+
+
+def pdf_build(root: Path) -> dict | None:
+    """The PDF (scripts/build-pdf.sh) after the HTML builds, reusing their notebook cache: time, pages, size."""
+    print("bench: PDF ...", end=" ", flush=True)
+    start = time.monotonic()
+    result = subprocess.run(["bash", "scripts/build-pdf.sh", "--no-setup"], cwd=root, env=tool_env(root),
+                            capture_output=True, text=True)
+    seconds = round(time.monotonic() - start, 1)
+    if result.returncode != 0:
+        print(f"FAILED after {seconds} s:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}", flush=True)
+        return None
+    pdf = (root / "_build" / "pdf" / "book.pdf").read_bytes()
+    print(f"{seconds} s", flush=True)
+    return {"build_s": seconds, "pages": len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)),
+            "mb": round(len(pdf) / 1e6, 1)}
 
 
 def import_lines(nb) -> str:
@@ -180,6 +198,13 @@ def verdict(value: float | None, target: float) -> str:
     return "meets" if value < target else "MISSES"
 
 
+def pdf_line(pdf: dict | None) -> str:
+    if pdf is None:
+        return "| PDF after the HTML build (scripts/build-pdf.sh) | FAILED | | |"
+    return (f"| PDF after the HTML build (scripts/build-pdf.sh) | {pdf['build_s']} s, {pdf['pages']} pages, "
+            f"{pdf['mb']} MB | | |")
+
+
 def report_markdown(report: dict) -> str:
     b, html = report["builds"], report["builds"]["html"]
     lines = [
@@ -201,6 +226,7 @@ def report_markdown(report: dict) -> str:
         f"| {verdict(html['largest_page_with_images_bytes'], TARGETS['page_with_images_bytes'])} |",
         f"| largest image | {html['largest_image_bytes'] / 1e3:.0f} kB ({html['largest_image']}) | | |",
         f"| built HTML in all | {html['total_mb']} MB, {html['pages']} pages | | |",
+        pdf_line(b["pdf"]),
     ]
     if report.get("install"):
         lines.append(f"| fresh environment from requirements.txt (no pip cache) | {report['install']['install_s']} s, "
