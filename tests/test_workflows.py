@@ -179,6 +179,7 @@ def test_pages_are_deployed_with_the_permissions_they_need():
     assert triggers(flow)["push"]["branches"] == ["main"]
     assert flow["permissions"] == {"contents": "read"}     # the build job reads; only deploy writes
     assert "bash scripts/build-html.sh" in runs(flow, "build")
+    assert "bash scripts/build-pdf.sh" in runs(flow, "build")
     upload = step_using(flow, "build", "actions/upload-pages-artifact")
     assert upload["with"]["path"] == "_build/html"
     deploy = flow["jobs"]["deploy"]
