@@ -1,12 +1,12 @@
 """The built book as a reader's browser shows it: Debian's Chromium, headless, driven by Playwright.
 
-Every page is opened once at a laptop's size and once at a phone's, with every request
-to another host blocked (the book must read offline). What each visit saw is kept and
-checked below: script errors, requests that tried to leave the machine, alt text, an
-accessibility scan (axe-core, installed from npm into tests/axe by scripts/setup.sh),
-the on-screen size of every figure's smallest text, and sideways scrolling. A
-screenshot of each page at each size is saved in _build/test-artefacts/screenshots/
-for a person to look at.
+Every page is opened at a laptop's size and at a phone's, each in the light and in the dark
+colour mode, with every request to another host blocked (the book must read offline). What
+each visit saw is kept and checked below: console errors and warnings, requests that tried to
+leave the machine, alt text, an accessibility scan (axe-core, installed from npm into tests/axe
+by scripts/setup.sh), the on-screen size of every figure's smallest text, sideways scrolling,
+and figures left undimmed in dark mode. A screenshot of each page at each size and mode is saved
+in _build/test-artefacts/screenshots/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import nbformat
+import numpy as np
 import pytest
 from bookbuild import ARTEFACTS, REPO, html_pages, toc_pages, tool_env
 from PIL import Image
@@ -39,8 +40,17 @@ VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "
 #: The smallest text a figure may show on screen, in CSS pixels (body text is 16).
 MIN_FIGURE_TEXT_PX = 9
 
-#: pydata-sphinx-theme logs this once on a first visit (no stored theme choice); it is harmless.
-ALLOWED_CONSOLE = ("Got invalid theme mode",)
+#: The colour modes every page is looked at in. In light mode every page is opened as a first visit
+#: (nothing stored) on a light system: the book's default mode, "auto" (_config.yml), gives light.
+#: Dark is set the way the theme's switch stores a reader's choice: "mode" and "theme" in
+#: localStorage, which the theme reads before it paints.
+MODES = ("light", "dark")
+
+#: Console message types that fail a page: anything a reader's developer tools show as an error
+#: or a warning. There is no allow-list. (The theme and sphinx-togglebutton print a few lines of
+#: type "log" on every page, e.g. "[PST]: Changed to auto mode using the light theme."; their
+#: scripts do that unconditionally and no setting turns it off, so those are not counted.)
+FAILING_CONSOLE = ("error", "warning", "assert")
 
 #: Every page of the book: the table of contents, plus the pages Sphinx adds.
 PAGES = [f"{p}.html" for p in toc_pages(REPO)] + ["genindex.html", "search.html"]
@@ -53,22 +63,32 @@ class Visit:
     page: object
     errors: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
+    theme: str = ""   # the colour mode the page ended up in (its <html data-theme>)
 
 
 @pytest.fixture(scope="session")
 def look(site, browser):
-    """Open a page at a viewport (once per session); return its Visit, with the page left open."""
+    """Open a page at a viewport in a colour mode (once per session); return its Visit, with the page left open."""
     base, _ = site
-    contexts = {name: browser.new_context(viewport=size) for name, size in VIEWPORTS.items()}
-    seen: dict[tuple[str, str], Visit] = {}
+    contexts = {}
+    for name, size in VIEWPORTS.items():
+        for mode in MODES:
+            context = browser.new_context(viewport=size, color_scheme="light")
+            if mode == "light":   # every visit a first visit: no choice stored by the page before
+                context.add_init_script("localStorage.removeItem('mode'); localStorage.removeItem('theme');")
+            else:   # what the theme's switch stores (pydata-sphinx-theme's setTheme)
+                context.add_init_script(f"localStorage.setItem('mode', '{mode}'); "
+                                        f"localStorage.setItem('theme', '{mode}');")
+            contexts[name, mode] = context
+    seen: dict[tuple[str, str, str], Visit] = {}
 
-    def _look(path: str, viewport: str = "laptop") -> Visit:
-        if (path, viewport) in seen:
-            return seen[path, viewport]
-        page = contexts[viewport].new_page()
+    def _look(path: str, viewport: str = "laptop", mode: str = "light") -> Visit:
+        if (path, viewport, mode) in seen:
+            return seen[path, viewport, mode]
+        page = contexts[viewport, mode].new_page()
         visit = Visit(page)
-        page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: visit.errors.append(str(e)))
+        page.on("console", lambda m: visit.errors.append(f"{m.type}: {m.text}") if m.type in FAILING_CONSOLE else None)
+        page.on("pageerror", lambda e: visit.errors.append(f"uncaught: {e}"))
 
         def route(r):
             if urlparse(r.request.url).hostname == "127.0.0.1":
@@ -81,11 +101,12 @@ def look(site, browser):
         response = page.goto(f"{base}/{path}", wait_until="load")
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
         page.wait_for_timeout(200)
-        shot = ARTEFACTS / "screenshots" / viewport / (path.replace("/", "_").removesuffix(".html") + ".png")
+        visit.theme = page.evaluate("() => document.documentElement.dataset.theme")
+        folder = viewport if mode == "light" else f"{viewport}-{mode}"
+        shot = ARTEFACTS / "screenshots" / folder / (path.replace("/", "_").removesuffix(".html") + ".png")
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
-        visit.errors = [e for e in visit.errors if not e.startswith(ALLOWED_CONSOLE)]
-        seen[path, viewport] = visit
+        seen[path, viewport, mode] = visit
         return visit
 
     yield _look
@@ -120,11 +141,13 @@ def test_the_front_door_leads_to_the_first_page(fresh_page):
     assert page.title()
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_offline_without_script_errors(look, path, viewport):
-    visit = look(path, viewport)
-    assert not visit.errors, f"{path}: console errors {visit.errors}"
+def test_page_loads_offline_without_console_messages(look, path, viewport, mode):
+    visit = look(path, viewport, mode)
+    assert not visit.errors, f"{path} ({mode}): console messages {visit.errors}"
+    assert visit.theme == mode, f"{path}: asked for the {mode} mode, the page shows {visit.theme!r}"
     assert not visit.external, f"{path}: requests leaving the machine {visit.external}"
     assert visit.page.title()
     if path != "search.html":   # filled in when a reader searches
@@ -133,15 +156,17 @@ def test_page_loads_offline_without_script_errors(look, path, viewport):
     assert not unloaded, f"{path}: images that did not load {unloaded}"
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_serious_accessibility_violations(look, path, viewport):
-    page = look(path, viewport).page
+def test_page_has_no_serious_accessibility_violations(look, path, viewport, mode):
+    """axe-core's scan, colour contrast included, in each colour mode: the dark mode has its own colours."""
+    page = look(path, viewport, mode).page
     page.add_script_tag(path=str(AXE))
     report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [f"{v['id']} ({v['impact']}): {v['help']}; e.g. {v['nodes'][0]['html'][:160]}"
                for v in report["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{path}:\n" + "\n".join(serious)
+    assert not serious, f"{path} ({mode}):\n" + "\n".join(serious)
 
 
 def _content_images(page) -> list[dict]:
@@ -212,6 +237,22 @@ def test_a_figure_fills_the_column_on_a_laptop(look):
     """Page width, not a thumbnail: the first figure of chapter 1 is shown at least 600 pixels wide."""
     images = _content_images(look("notebooks/01_cohort_at_a_glance.html").page)
     assert images and images[0]["width"] >= 600, images[:1]
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("notebooks/")])
+def test_figures_keep_their_white_in_dark_mode(look, path):
+    """The figures are PNGs drawn on white. In dark mode the theme dims every image (a CSS filter,
+    brightness 0.8 and contrast 1.2, that shows their white as grey 219 and lowers their text's
+    contrast); rtchx.css lifts it. What the reader sees is checked: the screenshot of each figure
+    must still hold pure white (255, 255, 255), its background."""
+    page = look(path, "laptop", "dark").page
+    for img in page.query_selector_all("article img"):
+        if "/_static/images/" in img.get_attribute("src"):   # the theme's icons
+            continue
+        pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB")).reshape(-1, 3)
+        brightest = tuple(int(v) for v in pixels[pixels.sum(axis=1).argmax()])
+        assert brightest == (255, 255, 255), (
+            f"{path}: in dark mode a figure's white shows as {brightest} ({img.get_attribute('src')[:60]})")
 
 
 def test_search_finds_a_chapter_by_a_word_in_it(fresh_page):
