@@ -25,6 +25,7 @@ from bookbuild import folder_bytes, fresh_environment
 REPO = Path(__file__).resolve().parents[1]
 
 RUN_EVERY_NOTEBOOK = r"""
+import sys
 from pathlib import Path
 
 import nbformat
