@@ -109,11 +109,6 @@ def minimum_weeks(dose_gy: float, hyperfractionated: bool = False) -> float | No
     return math.ceil(round(dose_gy / max(DOSE_PER_FRACTION_GY), 9)) / FRACTIONS_PER_WEEK
 
 
-def whole_fractions(dose_gy: float) -> bool:
-    """Whether a total dose is a whole number of fractions of one of the stated sizes (1.8 or 2.0 Gy)."""
-    return any(abs(dose_gy / size - round(dose_gy / size)) < 1e-6 for size in DOSE_PER_FRACTION_GY)
-
-
 def dose_step_gy() -> float:
     """The finest step in which mixes of the two fraction sizes add up (their greatest common divisor, in Gy)."""
     small, large = (round(10 * size) for size in DOSE_PER_FRACTION_GY)
