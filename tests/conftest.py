@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bookbuild import build, can_cut_the_network, clean_copy
 
-from rtchx import data
+from rtchx.core import data
 
 REPO = Path(__file__).resolve().parents[1]
 

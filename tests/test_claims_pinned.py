@@ -15,7 +15,7 @@ import os
 import pytest
 from test_transcription import PAPER
 
-from rtchx import data, phrases
+from rtchx.core import data, phrases
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import sys
 import pytest
 from scipy.stats import poisson
 
-from rtchx import compare, data, survival
+from rtchx.core import compare, data, survival
 
 # Local-control follow-up (months) by size before radiotherapy, from Table 3:
 #   10 cm or less: patients 1, 3, 4, 8, 9, 10 -> 72 + 124 + 106 + 26 + 13 + 5 = 346 months

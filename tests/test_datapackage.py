@@ -8,7 +8,7 @@ import re
 import frictionless
 from conftest import edit_csv
 
-from rtchx import data
+from rtchx.core import data
 
 CONTRACT = [  # the column names other parts of the book rely on (issue 2)
     "patient", "cohort", "histology", "site", "t_stage", "grade", "diameter_initial_cm",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rtchx import data
+from rtchx.core import data
 
 
 @pytest.mark.parametrize("total, expected", [(5, (10, 1)), (7.5, (15, 1)), (10, (10, 2)), (15, (15, 2))])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom, norm
 
-from rtchx import data, design
+from rtchx.core import data, design
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from lifelines.statistics import logrank_test
 
-from rtchx import exact, prose, survival
+from rtchx.book import prose
+from rtchx.core import exact, survival
 
 
 def chi2_1df_tail(x: float) -> float:
@@ -220,7 +221,7 @@ def test_smallest_p_sentence_handles_ties():
 
 
 def test_detectable_hazard_ratio_is_none_where_no_outcome_can_reach_alpha():
-    from rtchx import tables
+    from rtchx.book import tables
 
     assert tables.detectable_hr_text(170.4, 0.0545, 0.05) == "none"      # local control by site: floor 3/55
     assert tables.detectable_hr_text(9.24, 0.006, 0.05) == "9"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from rtchx import exercises
+from rtchx.book import exercises
 
 # answers worked by hand from Table 3 (see the chapters' solutions)
 BY_HAND = {

@@ -13,8 +13,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from rtchx import figures, protocol, survival  # noqa: E402
-from rtchx.book import glue  # noqa: E402
+from rtchx.book import (
+    figures,
+    glue,  # noqa: E402
+)
+from rtchx.core import (
+    protocol,
+    survival,  # noqa: E402
+)
 
 
 def _read(png: bytes) -> Image.Image:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rtchx import protocol, quantities
+from rtchx.core import protocol, quantities
 
 
 def pairs(dose):
@@ -67,7 +67,7 @@ def test_which_cohort_totals_need_both_sizes(patients):
 
 
 def test_the_largest_total_no_mix_reaches_by_brute_force():
-    from rtchx import protocol
+    from rtchx.core import protocol
 
     # second method: try every multiple of 0.2 Gy up to 80 Gy with fraction_mixes
     largest = protocol.largest_unreachable_total_gy()

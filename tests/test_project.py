@@ -144,14 +144,14 @@ def test_the_build_cache_fingerprint_follows_data_and_code_not_notebooks(tmp_pat
     (tmp_path / "src" / "rtchx" / "__pycache__").mkdir(exist_ok=True)
     (tmp_path / "src" / "rtchx" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
     assert rtchx_book.inputs_fingerprint(tmp_path) == before
-    for changed in ("data/patients.csv", "src/rtchx/survival.py", "requirements.txt"):
+    for changed in ("data/patients.csv", "src/rtchx/core/survival.py", "requirements.txt"):
         path = tmp_path / changed
         original = path.read_bytes()
         path.write_bytes(original + b"\n")
         assert rtchx_book.inputs_fingerprint(tmp_path) != before, changed
         path.write_bytes(original)
     assert rtchx_book.inputs_fingerprint(tmp_path) == before
-    # data read from elsewhere (RTCHX_DATA_DIR, as rtchx.data honours it) is what counts then
+    # data read from elsewhere (RTCHX_DATA_DIR, as rtchx.core.data honours it) is what counts then
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(tmp_path / "data", elsewhere)
     (elsewhere / "patients.csv").write_bytes((elsewhere / "patients.csv").read_bytes() + b"\n")

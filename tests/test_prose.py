@@ -1,6 +1,6 @@
 """The sentences that change with the data say what the numbers say."""
 
-from rtchx import prose
+from rtchx.book import prose
 
 
 def test_benchmarks_verdict():

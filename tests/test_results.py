@@ -10,7 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
-from rtchx import data, protocol, quantities, results, tables
+from rtchx.book import tables
+from rtchx.core import data, protocol, quantities, results
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
-from rtchx import survival
+from rtchx.core import survival
 
 
 @pytest.fixture(scope="module")

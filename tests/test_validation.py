@@ -11,8 +11,8 @@ import json
 import pytest
 from conftest import edit_csv
 
-from rtchx import data
-from rtchx.schema import DataValidationError
+from rtchx.core import data
+from rtchx.core.schema import DataValidationError
 
 ROW5 = "5,primary,Chondros.,trunk,T2,2,13,13,66.0,false,false,10,Leucopenia,21,true,30,DOD"
 

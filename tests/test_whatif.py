@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rtchx import whatif, widgets
+from rtchx.book import widgets
+from rtchx.core import whatif
 
 
 def test_censoring_patient_10s_death_by_hand(patients):

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from rtchx import compare, data, design, widgets
+from rtchx.book import widgets
+from rtchx.core import compare, data, design
 
 LAMBDA_45, LAMBDA_10 = -math.log(0.45) / 60, -math.log(0.10) / 60
 

@@ -6,7 +6,7 @@ every page declared `const THEBE_JS_URL` twice and the browser raised
 "Identifier 'THEBE_JS_URL' has already been declared". Keep one copy of each script.
 
 myst-nb also embeds the saved state of every ipywidget in the page. The book
-never renders widgets (a page has no kernel; each explorer in rtchx.widgets
+never renders widgets (a page has no kernel; each explorer in rtchx.book.widgets
 shows its static HTML view instead, see _config.yml), so that state is dead
 weight: it holds the explorers' last figures. Drop it.
 
@@ -37,7 +37,7 @@ from pathlib import Path
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 #: What the notebooks read besides their own cells, relative to the book's root (data/ may be
-#: replaced by the folder RTCHX_DATA_DIR names, as rtchx.data does).
+#: replaced by the folder RTCHX_DATA_DIR names, as rtchx.core.data does).
 INPUTS = ("data", "src", "book/_ext", "requirements.txt")
 DATA_DIR_ENV = "RTCHX_DATA_DIR"
 FINGERPRINT_FILE = "rtchx-inputs.sha256"

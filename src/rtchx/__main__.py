@@ -13,8 +13,8 @@ import math
 import sys
 from pathlib import Path
 
-from . import audit, compare, data, design, results
-from .schema import DataValidationError
+from rtchx.core import audit, compare, data, design, results
+from rtchx.core.schema import DataValidationError
 
 
 def _print_rows(make_rows, as_json: bool, line) -> int:

@@ -5,7 +5,7 @@ computes its answer from the data (so the key follows ``data/`` like everything
 else), the tolerance a hand calculation deserves, and the unit the question asks
 for. In a notebook::
 
-    from rtchx import exercises
+    from rtchx.book import exercises
     exercises.check("km-first-step", 0.909)
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import compare, data, design, survival
+from rtchx.core import compare, data, design, survival
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def _months(value: float) -> str:
 
 
 def _patients(numbers) -> str:
-    from .tables import join_words
+    from rtchx.book.tables import join_words
 
     return ("patient " if len(numbers) == 1 else "patients ") + join_words(numbers)
 
@@ -301,7 +301,7 @@ def glue_solutions(names, patients: pd.DataFrame) -> None:
     """Glue each exercise's worked solution as ``work_<name>`` (Markdown) for its hidden solution block."""
     from IPython.display import Markdown
 
-    from .book import glue
+    from rtchx.book import glue
 
     for name in names:
         glue("work_" + name.replace("-", "_"), Markdown(WORKINGS[name](patients)))

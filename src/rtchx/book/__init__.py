@@ -1,4 +1,21 @@
-"""Helpers the chapters use to hand values to the book."""
+"""The book layer: what a reader sees, made from the core's results.
+
+This module holds the helpers that hand values to the book's prose (``glue``,
+``Text``). Its modules:
+
+``tables``
+    Reader-facing tables, numbered and captioned (``BookTable``).
+``figures``
+    The book's figures, one theme and one colour-blind-safe palette.
+``prose``
+    Sentences whose wording follows the numbers.
+``widgets``
+    The live explorers, each with a static view for the HTML book.
+``exercises``
+    Self-checks for the exercises.
+
+Imports go one way: this layer imports ``rtchx.core``, never the reverse.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +29,7 @@ def glue(key: str, value) -> None:
 
     NumPy scalars are turned into plain Python numbers first: their repr under
     NumPy 2 ('np.float64(5.0)') cannot be formatted by ``{glue:text}`key:.0f```.
-    A matplotlib figure is glued as the book's PNG (``rtchx.figures.png_bytes``),
+    A matplotlib figure is glued as the book's PNG (``rtchx.book.figures.png_bytes``),
     which records the size of its smallest text for the legibility tests.
     """
     from myst_nb import glue as myst_glue
@@ -24,7 +41,7 @@ def glue(key: str, value) -> None:
     if figure_module is not None and isinstance(value, figure_module.Figure):
         from IPython.display import Image
 
-        from .figures import png_bytes
+        from rtchx.book.figures import png_bytes
 
         value = Image(data=png_bytes(value), format="png")
     myst_glue(key, value, display=False)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, norm
 
-from . import survival
+from rtchx.core import survival
 
 
 def _check_probability(name: str, value: float) -> None:

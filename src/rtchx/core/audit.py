@@ -33,7 +33,7 @@ from enum import Enum
 
 import pandas as pd
 
-from . import phrases, quantities, survival
+from rtchx.core import phrases, quantities, survival
 
 STATUSES = ("reproduced", "rounding", "discrepant", "impossible", "not computable")
 SYMBOLS = {"reproduced": "✓", "rounding": "≈", "discrepant": "✗", "impossible": "⊘", "not computable": "?"}
@@ -160,7 +160,7 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
     >>> row = table.set_index("id").loc["r_dfs_grade_p"]
     >>> int(row["decimals"]), table.set_index("id").loc["r_latest_death", "caveat"]
@@ -216,7 +216,7 @@ def by_section(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
     >>> sum(len(part) for _, part in by_section(table)) == len(table)
     True
@@ -236,7 +236,7 @@ def caveat_counts(table: pd.DataFrame) -> pd.Series:
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
     >>> caveat_counts(table).to_dict()["not comparable"]
     1
@@ -339,7 +339,7 @@ def deaths_hypothesis(patients: pd.DataFrame, dead_of_metastases: int, median: f
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> h = deaths_hypothesis(data.load_patients(), 6, 26, 34)
     >>> h.other, h.same_count, [c.patients for c in h.fitting]
     (2, True, [(2, 6), (6, 10)])
@@ -396,7 +396,7 @@ def hypothesis_support(patients: pd.DataFrame, size: int, median: float, five_ye
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> s = hypothesis_support(data.load_patients(), 2, 26, 34)
     >>> s.sets, s.median_fits, s.both_fit, s.needs_censoring
     (28, 19, 3, True)
@@ -414,7 +414,7 @@ def dfs_if_censored(patients: pd.DataFrame, chosen, months: float = 60) -> tuple
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> [round(x, 2) for x in dfs_if_censored(data.load_patients(), (6, 10))]
     [33.75, 45.45]
 

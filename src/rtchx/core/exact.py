@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from . import survival
+from rtchx.core import survival
 
 #: Statistics within this relative distance of the observed one count as ties (rounding, not real differences).
 RELATIVE_TOLERANCE = 1e-9
@@ -181,7 +181,7 @@ def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> tests = subgroup_tests(data.with_derived_columns(data.load_patients()))
     >>> bool((tests["exact_p"] >= tests["smallest_possible_p"]).all())
     True

@@ -32,7 +32,7 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.stats import chi2, norm, poisson
 
-from . import survival
+from rtchx.core import survival
 
 #: The shapes a user can name with a plain word (the explorer's buttons, the CLI's --shape).
 SHAPES = ("exponential", "plateau")
@@ -1004,7 +1004,7 @@ def extra_treatment(patients: pd.DataFrame) -> list[ExtraTreatment]:
     >>> [e.patient for e in extra_treatment(patients)]       # doctest: +SKIP
     [3, 8]
     """
-    from .quantities import case_report_patient
+    from rtchx.core.quantities import case_report_patient
 
     case = int(case_report_patient(patients)["patient"])
     out = []

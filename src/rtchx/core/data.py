@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import protocol
-from .schema import DataValidationError, Problem, read_table, sha256_of
+from rtchx.core import protocol
+from rtchx.core.schema import DataValidationError, Problem, read_table, sha256_of
 
 #: Environment variable that points rtchx at another ``data/`` folder (tests, experiments).
 DATA_DIR_ENV = "RTCHX_DATA_DIR"
@@ -51,7 +51,7 @@ def find_data_dir(start: str | os.PathLike | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "data" / "datapackage.json").is_file():
             return folder / "data"
-    installed = Path(__file__).resolve().parents[2] / "data"
+    installed = Path(__file__).resolve().parents[3] / "data"
     if (installed / "datapackage.json").is_file():
         return installed
     raise FileNotFoundError(

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from . import audit, compare, data, results
+from rtchx.core import audit, compare, data, results
 
 #: The changes a reader can make, by key: what each does, in words.
 CHANGES = {

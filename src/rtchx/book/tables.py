@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .data import HISTOLOGY_NAMES
+from rtchx.core.data import HISTOLOGY_NAMES
 
 COHORT_LABELS = {"primary": "Primary", "after_r2_resection": "After R2 resection"}
 SITE_LABELS = {"head_neck": "Head and neck", "trunk": "Trunk"}
@@ -108,7 +108,7 @@ def _fmt(value: float | None, unit: str, decimals: int | None = None) -> str:
 def reported_vs_recomputed(compared: pd.DataFrame, location: str | None = None) -> pd.DataFrame:
     """One row per reported quantity: the printed value beside the recomputed one.
 
-    ``compared`` is ``rtchx.quantities.compare_claims(...)``, optionally narrowed
+    ``compared`` is ``rtchx.core.quantities.compare_claims(...)``, optionally narrowed
     to one ``location`` (e.g. "Table 1"). A count and its percentage ("6 54%")
     share a row, as in the paper.
     """
@@ -174,7 +174,7 @@ def treatment_length(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.Dat
     ``delay_weeks`` is added for the course interrupted by an abscess (the paper
     reports its delay; Table 3 only marks the interruption).
     """
-    from . import protocol
+    from rtchx.core import protocol
 
     longest = max(protocol.WEEKS_PLANNED)
     once_daily = patients[~patients["hyperfractionated"]]
@@ -191,7 +191,7 @@ def treatment_length(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.Dat
 
 def follow_up_definitions(patients: pd.DataFrame) -> pd.DataFrame:
     """Median follow-up by the three definitions in common use, from the survival times of Table 3."""
-    from . import quantities
+    from rtchx.core import quantities
 
     return pd.DataFrame([
         {"Definition": definition, "Months": quantities.compute(key, patients)}
@@ -273,11 +273,11 @@ def join_words(items) -> str:
 def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """The audit ledger for reading: status as symbol and word (coloured in the book), values, explanation, chapter.
 
-    A claim with a caveat (``rtchx.audit.Caveat``) carries its own mark after the
+    A claim with a caveat (``rtchx.core.audit.Caveat``) carries its own mark after the
     status, so that "reproduced" is not read as "fine"; reported values keep the
     paper's decimals (the ledger's ``decimals``).
     """
-    from .audit import CAVEAT_SYMBOLS, SYMBOLS
+    from rtchx.core.audit import CAVEAT_SYMBOLS, SYMBOLS
 
     def status(s: str, caveat) -> str:
         shown = f"[{SYMBOLS[s]} {s}]{{.status-{s.replace(' ', '-')}}}"
@@ -306,8 +306,8 @@ def p_text(p: float) -> str:
 
 
 def comparison_table(rows: list[dict]) -> pd.DataFrame:
-    """One line per comparison (rows from ``rtchx.compare``): reference, basis, hazard shape, E, O/E, p."""
-    from .compare import label
+    """One line per comparison (rows from ``rtchx.core.compare``): reference, basis, hazard shape, E, O/E, p."""
+    from rtchx.core.compare import label
 
     return pd.DataFrame({
         "Reference": [label(r) for r in rows],
@@ -322,7 +322,7 @@ def comparison_table(rows: list[dict]) -> pd.DataFrame:
 
 
 def expected_table(contributions: pd.DataFrame, patients: pd.DataFrame, size_column: str) -> pd.DataFrame:
-    """Each patient's part of E (from ``rtchx.compare.expected_by_patient``), with the size that set the rate."""
+    """Each patient's part of E (from ``rtchx.core.compare.expected_by_patient``), with the size that set the rate."""
     return pd.DataFrame({
         "Patient": contributions["patient"],
         "Size (cm)": patients[size_column].map("{:g}".format).to_numpy(),
@@ -334,7 +334,7 @@ def expected_table(contributions: pd.DataFrame, patients: pd.DataFrame, size_col
 
 
 def published_design_table(checked: pd.DataFrame) -> pd.DataFrame:
-    """Published designs beside recomputed ones (from ``rtchx.design.check_published``), as readers see them."""
+    """Published designs beside recomputed ones (from ``rtchx.core.design.check_published``), as readers see them."""
     def shown(values: dict) -> str:
         if "r1" in values:
             text = f"{values['r1']}/{values['n1']}, {values['r']}/{values['n']}"
@@ -358,10 +358,10 @@ def published_design_table(checked: pd.DataFrame) -> pd.DataFrame:
 def sensitivity_grid(rows: list[dict], shapes) -> pd.DataFrame:
     """Exact two-sided p (with E) of every comparison under every hazard shape: one row per comparison.
 
-    ``rows`` come from ``rtchx.compare.sensitivity``; ``shapes`` are the
+    ``rows`` come from ``rtchx.core.compare.sensitivity``; ``shapes`` are the
     ``HazardShape`` objects in column order.
     """
-    from .compare import label
+    from rtchx.core.compare import label
 
     names = list(dict.fromkeys(label(r) for r in rows))
     cells = {(label(r), r["shape"]): f"{p_text(r['p_exact'])} (E {r['expected_events']:.1f})" for r in rows}
@@ -375,7 +375,7 @@ def reference_range_table(ranges, shapes) -> pd.DataFrame:
     """One row per hazard shape: E and the exact p at the published rates, and with the rates' uncertainty
     carried through (the middle 95% of E, and the exact p averaged over the draws).
 
-    ``ranges`` are ``rtchx.compare.ReferenceRange`` results, one per ``HazardShape`` of ``shapes``.
+    ``ranges`` are ``rtchx.core.compare.ReferenceRange`` results, one per ``HazardShape`` of ``shapes``.
     """
     return pd.DataFrame({
         "Hazard shape": [shape.label for shape in shapes],

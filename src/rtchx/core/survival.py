@@ -197,7 +197,7 @@ def metastasis_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, K
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> latest, earliest = metastasis_free_bounds(data.load_patients())
     >>> round(survival_at(latest, 60), 3), round(survival_at(earliest, 60), 3)   # both 3/11
     (0.273, 0.273)

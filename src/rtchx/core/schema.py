@@ -104,7 +104,7 @@ def _cast(raw: str, field: dict) -> Any:
         if raw in field.get("falseValues", ["false"]):
             return False
         raise ValueError
-    raise NotImplementedError(f"field type {kind!r} is not supported by rtchx.schema")
+    raise NotImplementedError(f"field type {kind!r} is not supported by rtchx.core.schema")
 
 
 #: The Table Schema constraints this validator enforces; any other is refused rather than silently ignored.
@@ -117,7 +117,7 @@ def _check_constraints(value: Any, field: dict) -> str | None:
     unknown = set(c) - SUPPORTED_CONSTRAINTS
     if unknown:
         raise NotImplementedError(f"constraint(s) {', '.join(sorted(unknown))} of field {field['name']!r} "
-                                  "are not supported by rtchx.schema")
+                                  "are not supported by rtchx.core.schema")
     if "enum" in c and value not in c["enum"]:
         return f"expected {_describe(field)}"
     if "minimum" in c and value < c["minimum"]:

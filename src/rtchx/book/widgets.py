@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from . import compare, survival
-from .figures import png_bytes, reference_curves_plot
+from rtchx.book.figures import png_bytes, reference_curves_plot
+from rtchx.core import compare, survival
 
 #: The line every static view carries: how to get the live version.
 LIVE_HINT = ("This is a static view of the default settings, made when the book was built. To change the "
@@ -181,7 +181,7 @@ class DesignExplorer(_Explorer):
     def __init__(self, cohort_death_hazard: float):
         import ipywidgets as w
 
-        from . import design
+        from rtchx.core import design
 
         self.cohort_death_hazard = cohort_death_hazard
         d = design.DEFAULTS
@@ -209,7 +209,7 @@ class DesignExplorer(_Explorer):
 
     def compute(self) -> list[dict]:
         """Every design's size for the current settings; raises ValueError with a reader-facing message."""
-        from . import design
+        from rtchx.core import design
 
         return design.trial_sizes(
             float(self.p0.value), float(self.p1.value), float(self.months.value),
@@ -241,7 +241,7 @@ def _table_html(frame: pd.DataFrame, highlight: Collection[int] = ()) -> str:
 def _strata():
     """Ways to split the patients for the Kaplan-Meier explorer: the subgroup chapter's groupings and the
     dose the paper's introduction cites for lasting control."""
-    from . import protocol
+    from rtchx.core import protocol
 
     strata = {"None": None, **survival.GROUPINGS}
     strata[f"Dose (≥ {protocol.CURATIVE_DOSE_GY} Gy)"] = lambda p: p["dose_gy"].map(
@@ -297,7 +297,7 @@ class KaplanMeierExplorer(_Explorer):
         return {"fits": fits, "bands": bands, "summary": pd.DataFrame(rows)}
 
     def figure(self, row: dict):
-        from .figures import km_groups_plot
+        from rtchx.book.figures import km_groups_plot
 
         return km_groups_plot(row["fits"], ylabel=survival.endpoint_label(self.endpoint.value),
                               band=self.band.value, plain_bands=row["bands"], show_censors=self.censors.value,
@@ -364,7 +364,7 @@ class KaplanMeierByHand(_Explorer):
         return {"table": table, "frame": frame, "step": step, "text": text}
 
     def figure(self, row: dict):
-        from .figures import product_limit_step_plot
+        from rtchx.book.figures import product_limit_step_plot
 
         return product_limit_step_plot(row["table"], row["step"], ylabel=survival.endpoint_label(self.endpoint.value))
 
@@ -391,7 +391,7 @@ class WhatIfExplorer(_Explorer):
     def __init__(self, patients: pd.DataFrame, patient: int = 10, change: str = "censor_death"):
         import ipywidgets as w
 
-        from . import whatif
+        from rtchx.core import whatif
 
         self.patients = patients
         self.before = whatif.summary(patients)   # Table 3's own numbers: the same for every setting
@@ -409,7 +409,7 @@ class WhatIfExplorer(_Explorer):
         self.update()
 
     def compute(self) -> pd.DataFrame:
-        from . import whatif
+        from rtchx.core import whatif
 
         return whatif.compare_scenarios(self.patients, int(self.patient.value), self.change.value,
                                         float(self.month.value), before=self.before)
@@ -418,7 +418,7 @@ class WhatIfExplorer(_Explorer):
         self.month.disabled = self.change.value != "local_failure_at"
 
     def _body_html(self) -> str:
-        from . import whatif
+        from rtchx.core import whatif
 
         what = whatif.CHANGES[self.change.value].lower()
         moved = {i for i, changed in enumerate(self.last["Changed"]) if changed}   # mark every row that moved

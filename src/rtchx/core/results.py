@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import survival
+from rtchx.core import survival
 
 #: Keys of ``headline`` that are fractions (shown as percentages in the book).
 RATES = ("lc_2y", "lc_5y", "lc_5y_ci_low", "lc_5y_ci_high", "os_2y", "os_5y", "os_5y_ci_low", "os_5y_ci_high")

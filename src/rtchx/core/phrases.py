@@ -6,7 +6,7 @@ months"). This module reads the numbers a phrase states (digits or number words,
 each with the unit the phrase gives it), finds a phrase in the paper's plain-text
 extraction whatever the line breaks and hyphenation, and tells in which part of
 the paper a place lies. ``tests/test_claims_pinned.py`` uses it to pin every
-reported value to the paper; ``rtchx.audit`` uses it to print each value with
+reported value to the paper; ``rtchx.core.audit`` uses it to print each value with
 the paper's own decimals.
 
 A few claims record a number the phrase implies without stating it ("All

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import protocol, survival
+from rtchx.core import protocol, survival
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def once_daily_fractions(patients: pd.DataFrame) -> tuple[CourseFractions, ...]:
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> courses = once_daily_fractions(data.load_patients())
     >>> [(c.patient, c.dose_gy, str(c.fewest)) for c in courses if not c.one_size]
     [(4, 55.6, '2 × 1.8 + 26 × 2.0 Gy'), (10, 72.6, '7 × 1.8 + 30 × 2.0 Gy'), (11, 59.6, '2 × 1.8 + 28 × 2.0 Gy')]
@@ -349,7 +349,7 @@ def shortest_follow_up(patients: pd.DataFrame) -> ShortestFollowUp:
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> s = shortest_follow_up(data.load_patients())
     >>> s.all_patients, s.death_in_therapy, s.without_death_in_therapy, s.medians_without[0]
     (1.0, 6, 4.0, 19.5)
@@ -403,12 +403,12 @@ def compute(key: str, patients: pd.DataFrame) -> float | Described | NotComputab
 def compare_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     """Each claim beside the value recomputed from the patient data, for the chapters' tables.
 
-    A thin view of ``rtchx.audit.ledger`` (one classification for the whole
+    A thin view of ``rtchx.core.audit.ledger`` (one classification for the whole
     book): adds ``recomputed`` (None where not computable or impossible),
     ``agrees`` (True when reproduced or equal after rounding, False when
     discrepant or impossible, None when not computable) and ``note``.
     """
-    from .audit import ledger
+    from rtchx.core.audit import ledger
 
     table = ledger(claims, patients)
     agrees = {"reproduced": True, "rounding": True, "discrepant": False, "impossible": False,

@@ -103,7 +103,7 @@ def add_at_risk_row(ax, fit: KaplanMeierFitter, times, *, label: str = "At risk"
                     label_x: float = -0.05, color=None) -> None:
     """Write the number at risk under each tick: patients followed at least that long without an event before.
 
-    The same count as ``rtchx.survival.at_risk`` (time >= t), so the figure, the prose and
+    The same count as ``rtchx.core.survival.at_risk`` (time >= t), so the figure, the prose and
     the product-limit table agree; lifelines' own row counts those at risk just after t.
     ``y`` is the row's height in axes units (below the axis), ``label`` its name at ``label_x``.
     """
@@ -120,7 +120,7 @@ COHORT_NAMES = {"primary": "Primary radiochemotherapy", "after_r2_resection": "A
 
 
 def schedule_figure(courses, weeks: int = 7):
-    """Figure 1 as a week-by-week chart, one panel per course (``rtchx.protocol.courses``).
+    """Figure 1 as a week-by-week chart, one panel per course (``rtchx.core.protocol.courses``).
 
     Radiotherapy: one box per fraction, stacked within a treatment day's column, so a
     twice-daily course has two half-height boxes a day. Ifosfamide: one box per day of
@@ -132,7 +132,7 @@ def schedule_figure(courses, weeks: int = 7):
 
     Parameters
     ----------
-    courses : sequence of rtchx.protocol.Course
+    courses : sequence of rtchx.core.protocol.Course
         The courses to draw, one panel each, top to bottom.
     weeks : int
         Weeks to draw.
@@ -145,7 +145,7 @@ def schedule_figure(courses, weeks: int = 7):
     -------
     >>> fig = schedule_figure(protocol.courses(patients))   # doctest: +SKIP
     """
-    from . import protocol
+    from rtchx.core import protocol
 
     rows_per_course = [2 + bool(c.hyperthermia_patients) for c in courses]
     fig, axes = plt.subplots(len(courses), 1, figsize=(7.0, 1.3 + 0.75 * sum(rows_per_course)), sharex=True,
@@ -207,7 +207,7 @@ class EstimatePanel:
 @dataclass(frozen=True)
 class BandPanel:
     """A panel of ``km_panels``: the range of curves the data allow, between the curves with every event as
-    late (``latest``) and as early (``earliest``) as possible (``rtchx.survival.event_free_bounds``)."""
+    late (``latest``) and as early (``earliest``) as possible (``rtchx.core.survival.event_free_bounds``)."""
 
     latest: KaplanMeierFitter
     earliest: KaplanMeierFitter
@@ -289,7 +289,7 @@ def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, 
     """The range a curve can take given what the data fix, with the paper's reported points on top.
 
     ``latest`` and ``earliest`` are the curves with every event as late and as early as
-    possible (``rtchx.survival.event_free_bounds``); the range between them is shaded.
+    possible (``rtchx.core.survival.event_free_bounds``); the range between them is shaded.
     Draws into ``ax`` if given, else into a new figure; returns the Figure.
     """
     if ax is None:
@@ -372,11 +372,11 @@ def reference_curves_plot(fit: KaplanMeierFitter, curves: dict[str, tuple[float,
     """The cohort's Kaplan-Meier curve with historical reference curves S(t) matched to rate at a time point.
 
     ``curves`` maps a legend label to (rate, time point in months); ``shape`` is
-    'exponential' or 'plateau' as in ``rtchx.compare.cumulative_hazard``.
+    'exponential' or 'plateau' as in ``rtchx.core.compare.cumulative_hazard``.
     """
     import numpy as np
 
-    from .compare import cumulative_hazard
+    from rtchx.core.compare import cumulative_hazard
 
     fig = km_plot(fit, ylabel=ylabel, xmax=xmax, at_risk_times=at_risk_times, ax=ax)
     ax = fig.axes[0] if ax is None else ax
@@ -396,7 +396,7 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
                 shape_names: dict[str, str] | None = None):
     """O/E with its exact 95% interval on a log scale: one line per comparison, one marker per hazard shape.
 
-    ``rows`` are comparisons from ``rtchx.compare`` and ``labels`` their names;
+    ``rows`` are comparisons from ``rtchx.core.compare`` and ``labels`` their names;
     rows sharing a label are drawn on one line, offset by hazard shape (``shapes``
     are shape names; ``shape_names`` may give each a legend entry). The
     primary comparison's label is set in bold. A dashed line marks O/E = 1.
@@ -437,7 +437,7 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
 
 
 def design_plot(rows):
-    """Patients each trial design needs (rows of ``rtchx.design.trial_sizes``): a bar for the most it can
+    """Patients each trial design needs (rows of ``rtchx.core.design.trial_sizes``): a bar for the most it can
     enrol, a diamond for the number expected when it can stop early. Designs without a solution are left out."""
     rows = [r for r in rows if r["patients"] is not None]
     fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(rows) + 1.5))
@@ -505,12 +505,12 @@ def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130)
 def shape_curves_plot(rate: float, timepoint: float, shapes, *, xmax: float = 130):
     """Reference curves S(t) of several hazard shapes, all through the same published point (rate at timepoint).
 
-    ``shapes`` are ``rtchx.compare.HazardShape`` objects; each is drawn with its
+    ``shapes`` are ``rtchx.core.compare.HazardShape`` objects; each is drawn with its
     own colour and line style, and the shared point is marked.
     """
     import numpy as np
 
-    from .compare import cumulative_hazard
+    from rtchx.core.compare import cumulative_hazard
 
     fig, ax = plt.subplots(figsize=PAGE_WIDTH)
     grid = np.linspace(0, xmax, 400)
@@ -529,14 +529,14 @@ def shape_curves_plot(rate: float, timepoint: float, shapes, *, xmax: float = 13
 def shape_scan_plot(scan, *, evidence=(), exponential_k: float = 1.0):
     """E and the exact p-values of one comparison against the Weibull shape k of the reference hazard.
 
-    ``scan`` is a ``rtchx.compare.ShapeScan``. Top panel: expected failures E,
+    ``scan`` is a ``rtchx.core.compare.ShapeScan``. Top panel: expected failures E,
     with the observed count and the E beyond which the two-sided exact p falls
     below the level. Bottom panel: the two-sided and one-sided exact p on a log
     scale, with the level. Dotted vertical lines mark the shapes where the
     two-sided verdict flips; ``evidence`` (pairs of label and k) are drawn as
     triangles on the k axis, and the exponential (k = 1) as a grey line.
     """
-    from .compare import critical_expected
+    from rtchx.core.compare import critical_expected
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 6.4), sharex=True)
     top.plot(scan.k, scan.expected, color=PALETTE[0], lw=2.2, label="Expected failures E")

@@ -75,7 +75,7 @@ def courses(patients: pd.DataFrame) -> tuple[Course, Course]:
 
     Example
     -------
-    >>> from rtchx import data
+    >>> from rtchx.core import data
     >>> once, twice = courses(data.with_derived_columns(data.load_patients()))
     >>> twice.patients, twice.fractions_per_day, twice.dose_per_fraction_gy
     ((3, 8), 2, ())
