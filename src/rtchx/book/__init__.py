@@ -19,6 +19,8 @@ Imports go one way: this layer imports ``rtchx.core``, never the reverse.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import sys
 
 import numpy as np
@@ -45,6 +47,57 @@ def glue(key: str, value) -> None:
 
         value = Image(data=png_bytes(value), format="png")
     myst_glue(key, value, display=False)
+
+
+def glue_result(prefix: str, result) -> list[str]:
+    """Glue every field of a typed result for the prose, under ``prefix.field``.
+
+    One call replaces a glue line per number. Name the prefix after the
+    chapter's variable that holds the result, so that the key reads like the
+    Python expression for the same value (``primary.p_exact``).
+
+    Parameters
+    ----------
+    prefix : str
+        The first part of each key, usually the name of the variable.
+    result : dataclass instance
+        A frozen dataclass from ``rtchx.core``. Numbers are glued as numbers
+        (for a format spec in the prose), strings and enum members as plain
+        ``Text``, nested dataclasses under ``prefix.field.subfield``; ``None``,
+        collections and tables are skipped, since prose cannot paste them.
+
+    Returns
+    -------
+    list of str
+        The keys glued, in field order.
+
+    Example
+    -------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Estimate:
+    ...     rate: float
+    ...     label: str
+    >>> glue_result("lc", Estimate(0.7, "five years"))  # doctest: +SKIP
+    ['lc.rate', 'lc.label']
+    """
+    if not dataclasses.is_dataclass(result) or isinstance(result, type):
+        raise TypeError(f"glue_result needs a dataclass instance, not {type(result).__name__}")
+    keys = []
+    for field in dataclasses.fields(result):
+        key, value = f"{prefix}.{field.name}", getattr(result, field.name)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            keys += glue_result(key, value)
+            continue
+        if isinstance(value, enum.Enum):
+            value = Text(str(value.value))
+        elif isinstance(value, str):
+            value = Text(value)
+        elif not isinstance(value, (bool, int, float, np.generic)):
+            continue
+        glue(key, value)
+        keys.append(key)
+    return keys
 
 
 class Text:
