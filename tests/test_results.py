@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from rtchx.book import tables
-from rtchx.core import data, protocol, quantities, results
+from rtchx.core import audit, data, protocol, quantities, results
 
 
 @pytest.fixture(scope="module")
 def compared(patients, repo):
-    return quantities.compare_claims(data.load_resource("claims", repo / "data"), patients).set_index("id")
+    return audit.check_claims(data.load_resource("claims", repo / "data"), patients).set_index("id")
 
 
 def test_headline_by_hand(patients):
@@ -58,7 +58,7 @@ def test_truncated_percentages_count_as_agreeing(patients):
     # 6 of 11 is 54.5%: the paper prints 54 in one place and 55 in another; both are honest roundings.
     claims = data.load_resource("claims")
     row = claims[claims["id"] == "t2_ifo15_pct"].assign(reported=54.0)
-    assert quantities.compare_claims(row, patients)["agrees"].item() is True
+    assert audit.check_claims(row, patients)["agrees"].item() is True
 
 
 def test_every_claim_names_a_known_quantity(repo):

@@ -108,7 +108,7 @@ def _fmt(value: float | None, unit: str, decimals: int | None = None) -> str:
 def reported_vs_recomputed(compared: pd.DataFrame, location: str | None = None) -> pd.DataFrame:
     """One row per reported quantity: the printed value beside the recomputed one.
 
-    ``compared`` is ``rtchx.core.quantities.compare_claims(...)``, optionally narrowed
+    ``compared`` is ``rtchx.core.audit.check_claims(...)``, optionally narrowed
     to one ``location`` (e.g. "Table 1"). A count and its percentage ("6 54%")
     share a row, as in the paper.
     """

@@ -204,6 +204,42 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, pd.DataFrame(rows)], axis=1)
 
 
+def check_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
+    """Check each claim against the patient data: the ledger with a yes/no answer per claim, for the chapters.
+
+    A thin view of ``ledger`` (one classification for the whole book).
+
+    Parameters
+    ----------
+    claims : DataFrame
+        ``data/claims.csv`` (all of it, or some rows).
+    patients : DataFrame
+        Table 3 with the derived columns.
+
+    Returns
+    -------
+    DataFrame
+        The ledger's columns, with ``recomputed`` None (not NaN) where there is no
+        value, plus ``agrees`` (True when reproduced or equal after rounding, False
+        when discrepant or impossible, None when not computable) and ``note`` (the
+        explanation).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> checked = check_claims(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> checked.set_index("id").loc[["t1_grade3_n", "r_os_5y", "t1_age_median"], "agrees"].tolist()
+    [True, False, None]
+    """
+    table = ledger(claims, patients)
+    agrees = {"reproduced": True, "rounding": True, "discrepant": False, "impossible": False,
+              "not computable": None}
+    return table.assign(recomputed=table["reproduced"].astype(object).where(table["reproduced"].notna(), None),
+                        agrees=table["status"].map(agrees).astype(object).where(
+                            table["status"] != "not computable", None),
+                        note=table["explanation"])
+
+
 #: The parts of the paper in the order the audit chapter lists them.
 SECTION_ORDER = ("Abstract", "Methods", "Table 1", "Table 2", "Results", "Discussion", "Table 3",
                  "Figure 1 caption", "Figure 2 caption", "Figure 3 caption")

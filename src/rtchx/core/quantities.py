@@ -399,21 +399,3 @@ def compute(key: str, patients: pd.DataFrame) -> float | Described | NotComputab
     except IndexError as error:
         raise ValueError(f"these data have too few matching patients for {key!r}") from error
 
-
-def compare_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
-    """Each claim beside the value recomputed from the patient data, for the chapters' tables.
-
-    A thin view of ``rtchx.core.audit.ledger`` (one classification for the whole
-    book): adds ``recomputed`` (None where not computable or impossible),
-    ``agrees`` (True when reproduced or equal after rounding, False when
-    discrepant or impossible, None when not computable) and ``note``.
-    """
-    from rtchx.core.audit import ledger
-
-    table = ledger(claims, patients)
-    agrees = {"reproduced": True, "rounding": True, "discrepant": False, "impossible": False,
-              "not computable": None}
-    return table.assign(recomputed=table["reproduced"].astype(object).where(table["reproduced"].notna(), None),
-                        agrees=table["status"].map(agrees).astype(object).where(
-                            table["status"] != "not computable", None),
-                        note=table["explanation"])
