@@ -63,3 +63,18 @@ def test_hooks_pass_on_the_project_and_fail_on_what_they_guard(copy, tmp_path):
 def test_the_configuration_is_the_projects():
     config = (REPO / ".pre-commit-config.yaml").read_text()
     assert "repo: local" in config and "ruff check" in config and "strip-outputs.sh" in config
+
+
+def test_commit_subjects_over_72_characters_are_refused(copy, tmp_path):
+    subprocess.run(["git", "add", "-A"], cwd=copy, check=True)
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+
+    def check(message: str) -> int:
+        path = tmp_path / "COMMIT_EDITMSG"
+        path.write_text(message)
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--hook-stage", "commit-msg",
+                               "--commit-msg-filename", str(path)], cwd=copy, env=env,
+                              capture_output=True, text=True, timeout=120).returncode
+
+    assert check("x" * 72 + "\n\nA body line may be as long as it needs to be, " + "y" * 100 + "\n") == 0
+    assert check("x" * 73 + "\n") != 0
