@@ -95,7 +95,7 @@ def test_local_control_by_size_before_radiotherapy_by_hand(patients):
     # Eight of the nine tie with the observed value exactly, so counting only strictly larger ones would
     # give 1/462: the ties must count.
     result = exact.permutation_logrank(*survival.endpoint(patients, "local_control"),
-                                       survival.GROUPINGS["Size before radiotherapy"](patients))
+                                       survival.GROUPINGS["size_before_rt"](patients))
     assert result.statistic == pytest.approx(3249 / 631)
     assert (result.as_extreme, result.permutations) == (9, 462)
     assert result.smallest_possible_p == pytest.approx(1 / 462)   # 961/139 is reached by one labelling only
@@ -157,7 +157,7 @@ def test_exact_p_equals_a_brute_force_in_exact_fractions(patients, name, label):
 def test_exact_p_equals_relabelling_with_lifelines(patients, name):
     # a third way, on the grouping with fewest labellings (site: 2 of 11, C(11, 2) = 55): call lifelines
     # once for every labelling and count
-    durations, events, groups = _cohort_case(patients, name, "Site")
+    durations, events, groups = _cohort_case(patients, name, "site")
     result = exact.permutation_logrank(durations, events, groups)
     k = int((groups == result.groups[0]).sum())
     values = []
@@ -172,11 +172,11 @@ def test_exact_p_equals_relabelling_with_lifelines(patients, name):
 def test_subgroup_table_carries_each_comparisons_exact_p(patients):
     table = exact.subgroup_tests(patients).set_index(["endpoint", "grouping"])
     assert len(table) == 2 * len(survival.GROUPINGS)
-    row = table.loc[("Local control", "Size before radiotherapy")]
+    row = table.loc[("local_control", "size_before_rt")]
     assert row["exact_p"] == pytest.approx(9 / 462) and row["permutations"] == 462   # worked out by hand above
     for name, label in COMPARISONS:
         result = exact.permutation_logrank(*survival.endpoint(patients, name), survival.GROUPINGS[label](patients))
-        row = table.loc[(survival.endpoint_label(name), label)]
+        row = table.loc[(name, label)]
         assert row["exact_p"] == result.exact_p and row["chi2"] == pytest.approx(result.statistic)
     assert (table["exact_p"] >= table["smallest_possible_p"]).all() and table["exact_p"].le(1).all()
 
@@ -243,5 +243,5 @@ def test_local_control_by_site_has_a_floor_above_five_percent(patients):
     # {5, 7} with 961/139 = 6.91 (a = 2, b = 1, as in the size test). So 3 labellings reach the maximum, and
     # whatever the outcome, the exact p cannot fall below 3/55 = 0.055.
     result = exact.permutation_logrank(*survival.endpoint(patients, "local_control"),
-                                       survival.GROUPINGS["Site"](patients))
+                                       survival.GROUPINGS["site"](patients))
     assert result.permutations == 55 and result.smallest_possible_p == pytest.approx(3 / 55)

@@ -226,8 +226,10 @@ def test_logrank_local_control_by_initial_size_by_hand(patients):
     variance = 4 * 4 * 7 / (64 * 7) + 2 * 3 * 4 / (25 * 4)
     groups = patients["diameter_initial_cm"].map(lambda d: "big" if d > 10 else "small")
     test = survival.logrank(patients, "local_control", groups)
-    assert test["statistic"] == pytest.approx((2 - expected) ** 2 / variance)
-    assert test["groups"] == {"big": {"n": 6, "events": 2}, "small": {"n": 5, "events": 0}}
+    assert test.statistic == pytest.approx((2 - expected) ** 2 / variance)
+    assert test.df == 1 and test.p == pytest.approx(math.erfc(math.sqrt(test.statistic / 2)))  # chi-square, 1 df
+    assert test.groups == (survival.GroupOutcome("big", 6, 2), survival.GroupOutcome("small", 5, 0))
+    assert (test.events, test.smaller_share) == (2, 5 / 11)
 
 
 def test_logrank_needs_two_groups(patients):
@@ -235,26 +237,15 @@ def test_logrank_needs_two_groups(patients):
         survival.logrank(patients, "overall_survival", ["all"] * len(patients))
 
 
-def test_detectable_hazard_ratio_by_hand():
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
-    assert survival.detectable_hazard_ratio(8, 3 / 11) == pytest.approx(math.exp(z / math.sqrt(8 * 3 / 11 * 8 / 11)))
-    # and events_needed is its inverse
-    assert survival.events_needed(survival.detectable_hazard_ratio(8, 3 / 11), 3 / 11) == pytest.approx(8)
-
-
-@pytest.mark.parametrize("call", [
-    lambda: survival.detectable_hazard_ratio(0, 0.5), lambda: survival.detectable_hazard_ratio(5, 1.0),
-    lambda: survival.detectable_hazard_ratio(5, 0.5, alpha=1.5), lambda: survival.events_needed(1, 0.5),
-    lambda: survival.events_needed(2, 0),
-])
-def test_bad_design_parameters_are_refused(call):
-    with pytest.raises(ValueError):
-        call()
-
-
 def test_subgroup_table_covers_every_grouping_for_both_endpoints(patients):
     tests = survival.subgroup_tests(patients)
     assert len(tests) == 2 * len(survival.GROUPINGS)
+    # Table 3 by hand: 8 deaths (patients 2 and 5 to 11, status DOD) and 2 local failures in all;
+    # the initial-size split has 6 tumours over 10 cm (both local failures among them) and 5 of 10 cm or less
+    size = tests.set_index(["endpoint", "grouping"]).loc[("local_control", "size_initial")]
+    assert (size["group_1"], size["patients_1"], size["events_1"]) == (">10 cm", 6, 2)
+    assert (size["group_2"], size["patients_2"], size["events_2"]) == ("≤10 cm", 5, 0)
+    assert size["share"] == pytest.approx(5 / 11)
+    assert (tests["patients_1"] + tests["patients_2"] == 11).all()
+    assert set(tests.groupby("endpoint")["events"].unique().map(tuple)) == {(8,), (2,)}
     assert tests["p"].between(0, 1).all() and (tests["events"] <= 11).all()

@@ -25,8 +25,6 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, norm
 
-from rtchx.core import survival
-
 
 def _check_probability(name: str, value: float) -> None:
     if not 0 < value < 1:
@@ -258,7 +256,7 @@ def two_arm_logrank_design(s_control: float, s_new: float, months: float, *, alp
     _check_probability("power", power)
     hazards = [rate_to_hazard(s, months) for s in (s_control, s_new)]
     hr = hazards[1] / hazards[0]
-    events = math.ceil(survival.events_needed(hr, 0.5, alpha, power))
+    events = math.ceil(events_needed(hr, 0.5, alpha, power))
     p_event = sum(events_probability(h, accrual, follow_up, death_hazard) for h in hazards) / 2
     n = 2 * math.ceil(events / p_event / 2)
     return {"hazard_ratio": hr, "events": events, "p_event": p_event, "n": n}
@@ -360,3 +358,79 @@ def check_published(published) -> pd.DataFrame:
                      "computed": {k: round(computed[k], _decimals(v)) for k, v in published_values.items()},
                      "agrees": bool(agrees)})
     return pd.DataFrame(rows)
+
+
+# --- Schoenfeld's events for a two-group log-rank test ---------------------------------------------
+
+def detectable_hazard_ratio(events: int, share: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Smallest hazard ratio a two-sided log-rank test detects with this power (Schoenfeld 1981).
+
+    With D events and a share p of patients in one group, the test statistic's
+    mean is log(HR) * sqrt(D p (1 - p)); setting it to z(1 - alpha/2) + z(power)
+    and solving gives HR = exp((z_a + z_b) / sqrt(D p (1 - p))). A large-sample
+    formula: with few events an exact test may not reach ``alpha`` at any hazard
+    ratio (``rtchx.core.exact.ExactLogrank.smallest_possible_p``).
+
+    Parameters
+    ----------
+    events : int
+        Events in both groups together, at least 1.
+    share : float
+        Share of the patients in one of the two groups, strictly between 0 and 1.
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Chance of a significant result at the hazard ratio returned.
+
+    Returns
+    -------
+    float
+        The hazard ratio (above 1; its inverse is detected equally well).
+
+    Example
+    -------
+    >>> round(detectable_hazard_ratio(8, 3 / 11), 2)   # eight deaths, three patients of eleven in one group
+    9.24
+    """
+    if events < 1:
+        raise ValueError("at least one event is needed")
+    _check_probability("share", share)
+    _check_probability("alpha", alpha)
+    _check_probability("power", power)
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return float(np.exp(z / np.sqrt(events * share * (1 - share))))
+
+
+def events_needed(hazard_ratio: float, share: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Events a two-sided log-rank test needs to detect ``hazard_ratio`` (Schoenfeld 1981).
+
+    The inverse of ``detectable_hazard_ratio``: D = (z_a + z_b)^2 / (p (1 - p) log(HR)^2).
+
+    Parameters
+    ----------
+    hazard_ratio : float
+        The hazard ratio to detect, positive and not 1.
+    share : float
+        Share of the patients in one of the two groups, strictly between 0 and 1.
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Chance of a significant result at that hazard ratio.
+
+    Returns
+    -------
+    float
+        The number of events, not rounded (round it up for a design).
+
+    Example
+    -------
+    >>> round(events_needed(2, 0.5), 1)   # a doubling of the hazard, two equal groups
+    65.3
+    """
+    if hazard_ratio <= 0 or hazard_ratio == 1:
+        raise ValueError("the hazard ratio must be positive and not 1")
+    _check_probability("share", share)
+    _check_probability("alpha", alpha)
+    _check_probability("power", power)
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    return float(z**2 / (share * (1 - share) * np.log(hazard_ratio) ** 2))

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from rtchx.core import survival
+from rtchx.core import design, survival
 
 #: Statistics within this relative distance of the observed one count as ties (rounding, not real differences).
 RELATIVE_TOLERANCE = 1e-9
@@ -142,58 +142,37 @@ def permutation_logrank(durations, events, groups, *, max_permutations: int = MA
     )
 
 
-def comparison_name(endpoint: str, grouping: str) -> str:
-    """How a sentence names one comparison: 'local control by size before radiotherapy'.
-
-    Parameters
-    ----------
-    endpoint, grouping : str
-        Reader-facing names (``survival.endpoint_label`` and a key of ``survival.GROUPINGS``).
-
-    Returns
-    -------
-    str
-        Both in lower case but for proper names after the first letter ('block of Table 3').
-
-    Example
-    -------
-    >>> comparison_name("Local control", "Block of Table 3")
-    'local control by block of Table 3'
-    """
-    return f"{endpoint[:1].lower()}{endpoint[1:]} by {grouping[:1].lower()}{grouping[1:]}"
-
-
 def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
-    """``survival.subgroup_tests`` with the exact permutation p-value of every comparison beside the asymptotic one.
+    """The subgroup chapter's tests: ``survival.subgroup_tests`` with each comparison's exact p and detectable HR.
 
     Parameters
     ----------
     patients : DataFrame
-        The patient table with derived columns (``data.with_derived_columns``).
+        The patient table (``data.load_patients``; derived columns do no harm).
 
     Returns
     -------
     DataFrame
-        The columns of ``survival.subgroup_tests`` (endpoint, grouping, groups,
-        events, chi2, p, share, detectable_hr), plus ``exact_p``,
-        ``permutations`` and ``smallest_possible_p`` from ``permutation_logrank``
-        and ``comparison``, the comparison's name for a sentence.
+        The columns of ``survival.subgroup_tests`` (``endpoint``, ``grouping``, the
+        two groups' names, patients and events, ``events``, ``share``, ``chi2``,
+        ``p``), plus ``exact_p``, ``permutations`` and ``smallest_possible_p`` from
+        ``permutation_logrank``, and ``detectable_hr``: the smallest hazard ratio
+        the test detects with ``survival.SUBGROUP_POWER`` at the two-sided level
+        ``survival.SUBGROUP_ALPHA`` (``design.detectable_hazard_ratio``; infinite
+        without events). Numbers and names only: ``rtchx.book.tables.subgroup_table``
+        makes the reader's table.
 
     Example
     -------
     >>> from rtchx.core import data
-    >>> tests = subgroup_tests(data.with_derived_columns(data.load_patients()))
+    >>> tests = subgroup_tests(data.load_patients())
     >>> bool((tests["exact_p"] >= tests["smallest_possible_p"]).all())
     True
     """
-    exact = pd.DataFrame([
-        {"endpoint": survival.endpoint_label(name), "grouping": label,
-         "result": permutation_logrank(*survival.endpoint(patients, name), group_of(patients))}
-        for name in survival.ENDPOINTS for label, group_of in survival.GROUPINGS.items()
-    ])
-    exact = exact.assign(exact_p=[r.exact_p for r in exact["result"]],
-                         permutations=[r.permutations for r in exact["result"]],
-                         smallest_possible_p=[r.smallest_possible_p for r in exact["result"]],
-                         comparison=[comparison_name(e, g) for e, g in zip(exact["endpoint"], exact["grouping"],
-                                                                            strict=True)]).drop(columns="result")
-    return survival.subgroup_tests(patients).merge(exact, on=["endpoint", "grouping"], how="left", validate="1:1")
+    tests = survival.subgroup_tests(patients)
+    exact = [permutation_logrank(*survival.endpoint(patients, name), survival.GROUPINGS[grouping](patients))
+             for name, grouping in zip(tests["endpoint"], tests["grouping"], strict=True)]
+    detectable = [design.detectable_hazard_ratio(events, share, survival.SUBGROUP_ALPHA, survival.SUBGROUP_POWER)
+                  if events else float("inf") for events, share in zip(tests["events"], tests["share"], strict=True)]
+    return tests.assign(exact_p=[r.exact_p for r in exact], permutations=[r.permutations for r in exact],
+                        smallest_possible_p=[r.smallest_possible_p for r in exact], detectable_hr=detectable)

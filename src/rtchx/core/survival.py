@@ -11,11 +11,13 @@ endpoints can be rebuilt patient by patient from Table 3:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
+from lifelines import AalenJohansenFitter, KaplanMeierFitter
+from lifelines.statistics import multivariate_logrank_test
 from lifelines.utils import restricted_mean_survival_time
 
 #: endpoint name -> (time column, how to read the event, label for readers)
@@ -270,95 +272,138 @@ def competing_death_hazard(patients: pd.DataFrame) -> float:
     return float(died_first.sum() / patients["lc_months"].sum())
 
 
-def logrank(patients: pd.DataFrame, name: str, groups: pd.Series) -> dict:
+@dataclass(frozen=True)
+class GroupOutcome:
+    """One group of a log-rank test: its name, its patients and how many of them had the event."""
+
+    name: str
+    patients: int
+    events: int
+
+
+@dataclass(frozen=True)
+class LogRankTest:
+    """A log-rank test of one endpoint across groups: the chi-square statistic, its p-value and the groups.
+
+    ``groups`` are sorted by name; ``events`` and ``smaller_share`` (the share of
+    patients in the smallest group) are what Schoenfeld's formula needs to say how
+    large a difference the test could detect (``rtchx.core.design.detectable_hazard_ratio``).
+    """
+
+    statistic: float                    # chi-square, with df degrees of freedom
+    df: int                             # groups - 1
+    p: float                            # P(chi-square with df degrees of freedom >= statistic)
+    groups: tuple[GroupOutcome, ...]
+
+    @property
+    def events(self) -> int:
+        """Events in all groups together."""
+        return sum(g.events for g in self.groups)
+
+    @property
+    def smaller_share(self) -> float:
+        """The smallest group's share of the patients."""
+        sizes = [g.patients for g in self.groups]
+        return min(sizes) / sum(sizes)
+
+
+def logrank(patients: pd.DataFrame, name: str, groups) -> LogRankTest:
     """Log-rank test of one endpoint across the groups in ``groups`` (aligned with ``patients``).
 
-    Returns the chi-square statistic, its degrees of freedom, the p-value, and
-    per group the number of patients, observed events and expected events.
-    """
-    from lifelines.statistics import multivariate_logrank_test
+    The chi-square approximation of lifelines' ``multivariate_logrank_test``; with
+    few events its p-value is unreliable, and ``rtchx.core.exact.permutation_logrank``
+    gives the exact one for two groups.
 
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``data.load_patients``), one row per patient.
+    name : str
+        An endpoint, a key of ``ENDPOINTS``.
+    groups : Series or sequence
+        Each patient's group, in the order of ``patients``; at least two distinct values.
+
+    Returns
+    -------
+    LogRankTest
+        The statistic, its degrees of freedom, the p-value and, per group sorted by
+        name, its patients and events.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patients = data.load_patients()
+    >>> test = logrank(patients, "local_control", GROUPINGS["size_initial"](patients))
+    >>> round(test.statistic, 3), test.groups[0]   # both failures in tumours over 10 cm
+    (2.469, GroupOutcome(name='>10 cm', patients=6, events=2))
+    """
     durations, events = endpoint(patients, name)
-    groups = pd.Series(groups, index=patients.index)
+    groups = pd.Series(list(groups), index=patients.index)
     if groups.nunique() < 2:
         raise ValueError("a log-rank test needs at least two groups")
     result = multivariate_logrank_test(durations, groups, events)
-    per_group = {
-        str(g): {"n": int((groups == g).sum()), "events": int(events[groups == g].sum())}
-        for g in sorted(groups.unique(), key=str)
-    }
-    return {"statistic": float(result.test_statistic), "df": int(groups.nunique() - 1),
-            "p": float(result.p_value), "groups": per_group}
-
-
-def detectable_hazard_ratio(events: int, share: float, alpha: float = 0.05, power: float = 0.8) -> float:
-    """Smallest hazard ratio a two-sided log-rank test detects with this power (Schoenfeld 1981).
-
-    With D events and a share p of patients in one group, the test statistic's
-    mean is log(HR) * sqrt(D p (1 - p)); setting it to z(1 - alpha/2) + z(power)
-    and solving gives HR = exp((z_a + z_b) / sqrt(D p (1 - p))).
-    """
-    from scipy.stats import norm
-
-    if events < 1:
-        raise ValueError("at least one event is needed")
-    if not 0 < share < 1:
-        raise ValueError("share must lie strictly between 0 and 1")
-    if not (0 < alpha < 1 and 0 < power < 1):
-        raise ValueError("alpha and power must lie strictly between 0 and 1")
-    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
-    return float(np.exp(z / np.sqrt(events * share * (1 - share))))
-
-
-def events_needed(hazard_ratio: float, share: float, alpha: float = 0.05, power: float = 0.8) -> float:
-    """Events a two-sided log-rank test needs to detect ``hazard_ratio`` (Schoenfeld 1981); the inverse of the above."""
-    from scipy.stats import norm
-
-    if hazard_ratio <= 0 or hazard_ratio == 1:
-        raise ValueError("the hazard ratio must be positive and not 1")
-    if not 0 < share < 1:
-        raise ValueError("share must lie strictly between 0 and 1")
-    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
-    return float(z**2 / (share * (1 - share) * np.log(hazard_ratio) ** 2))
+    outcomes = tuple(GroupOutcome(str(g), int((groups == g).sum()), int(events[groups == g].sum()))
+                     for g in sorted(groups.unique(), key=str))
+    return LogRankTest(statistic=float(result.test_statistic), df=int(groups.nunique() - 1),
+                       p=float(result.p_value), groups=outcomes)
 
 
 #: Significance level and power used for the detectable hazard ratios of the subgroup tests.
 SUBGROUP_ALPHA, SUBGROUP_POWER = 0.05, 0.8
 
-#: The groupings the subgroup chapter compares: reader's name -> the group of each patient (two groups each).
+#: The hazard ratio the subgroup chapter asks about: a doubling, large by the standards of prognostic factors.
+SUBGROUP_CLINICAL_HR = 2
+
+
+def _over_10_cm(diameters: pd.Series) -> pd.Series:
+    return diameters.map(lambda d: ">10 cm" if d > 10 else "≤10 cm")
+
+
+#: The groupings the subgroup chapter compares: name -> the group of each patient (two groups each).
+#: The reader's names of the groupings are in ``rtchx.book.tables.GROUPING_LABELS``.
 GROUPINGS = {
-    "Grade": lambda p: "G" + p["grade"].astype(str),
-    "Initial size": lambda p: p["diameter_initial_cm"].map(lambda d: ">10 cm" if d > 10 else "≤10 cm"),
-    "Size before radiotherapy": lambda p: p["diameter_before_rt_cm"].map(lambda d: ">10 cm" if d > 10 else "≤10 cm"),
-    "Site": lambda p: p["site"].map({"head_neck": "head and neck", "trunk": "trunk"}),
-    "Block of Table 3": lambda p: p["cohort"].map({"primary": "primary", "after_r2_resection": "after R2"}),
+    "grade": lambda p: "G" + p["grade"].astype(str),
+    "size_initial": lambda p: _over_10_cm(p["diameter_initial_cm"]),
+    "size_before_rt": lambda p: _over_10_cm(p["diameter_before_rt_cm"]),
+    "site": lambda p: p["site"].map({"head_neck": "head and neck", "trunk": "trunk"}),
+    "block": lambda p: p["cohort"].map({"primary": "primary", "after_r2_resection": "after R2"}),
 }
 
 
 def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
-    """Log-rank tests of overall survival and local control for every grouping in GROUPINGS.
+    """Log-rank tests of overall survival and local control for every grouping in ``GROUPINGS``.
 
-    One row per (endpoint, grouping): the groups with their sizes and events,
-    the chi-square statistic, the p-value, and the smallest hazard ratio the
-    test could detect with 80% power given the events and the group split.
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``data.load_patients``), one row per patient.
+
+    Returns
+    -------
+    DataFrame
+        One row per (endpoint, grouping), endpoints in the order of ``ENDPOINTS``:
+        ``endpoint`` and ``grouping`` (keys of ``ENDPOINTS`` and ``GROUPINGS``);
+        ``group_1``, ``patients_1``, ``events_1`` and the same for ``_2`` (the two
+        groups sorted by name); ``events`` (both groups), ``share`` (the smaller
+        group's share of the patients), ``chi2`` and ``p`` (chi-square approximation).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> tests = subgroup_tests(data.load_patients()).set_index(["endpoint", "grouping"])
+    >>> size = tests.loc[("local_control", "size_initial")]
+    >>> size["group_1"], int(size["events_1"]), size["group_2"], int(size["events_2"])
+    ('>10 cm', 2, '≤10 cm', 0)
     """
     rows = []
-    for name in ("overall_survival", "local_control"):
-        for label, group_of in GROUPINGS.items():
+    for name in ENDPOINTS:
+        for grouping, group_of in GROUPINGS.items():
             test = logrank(patients, name, group_of(patients))
-            sizes = [g["n"] for g in test["groups"].values()]
-            events = sum(g["events"] for g in test["groups"].values())
-            share = min(sizes) / sum(sizes)
-            rows.append({
-                "endpoint": endpoint_label(name),
-                "grouping": label,
-                "groups": "; ".join(f"{g}: {v['n']} ({v['events']} event{'' if v['events'] == 1 else 's'})"
-                                    for g, v in test["groups"].items()),
-                "events": events,
-                "chi2": test["statistic"],
-                "p": test["p"],
-                "share": share,
-                "detectable_hr": (detectable_hazard_ratio(events, share, SUBGROUP_ALPHA, SUBGROUP_POWER)
-                                  if events else float("inf")),
-            })
+            if len(test.groups) != 2:
+                raise ValueError(f"grouping {grouping!r} gives {len(test.groups)} groups, not two")
+            first, second = test.groups
+            rows.append({"endpoint": name, "grouping": grouping,
+                         "group_1": first.name, "patients_1": first.patients, "events_1": first.events,
+                         "group_2": second.name, "patients_2": second.patients, "events_2": second.events,
+                         "events": test.events, "share": test.smaller_share, "chi2": test.statistic, "p": test.p})
     return pd.DataFrame(rows)
