@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -68,3 +69,20 @@ def test_rehash_keeps_the_descriptor_otherwise_unchanged(data_copy):
     before = json.loads((data_copy / "datapackage.json").read_text())
     data.rehash(data_copy)
     assert json.loads((data_copy / "datapackage.json").read_text()) == before
+
+
+def test_package_contents_counted_a_second_way(repo):
+    # read the CSV files with the standard library, not through the validator that package_contents uses
+    def rows(name):
+        with open(repo / "data" / f"{name}.csv", encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    historical = rows("historical")
+    contents = data.package_contents(repo / "data")
+    assert contents.tables == len(list((repo / "data").glob("*.csv")))
+    assert (contents.patient_rows, contents.patient_columns) == (len(rows("patients")), len(CONTRACT))
+    assert contents.historical_rows == len(historical)
+    assert contents.historical_from_paper == sum(r["stated_in"].startswith("Eckert et al. 2010") for r in historical)
+    assert contents.historical_from_paper + contents.historical_from_source == len(historical)
+    assert contents.historical_cohort_shares == sum(r["endpoint"] == "share_of_cohort" for r in historical)
+    assert (contents.claims, contents.published_designs) == (len(rows("claims")), len(rows("published_designs")))

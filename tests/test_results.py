@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import subprocess
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from rtchx.book import tables
-from rtchx.core import audit, data, protocol, quantities, results
+from rtchx.core import audit, data, protocol, quantities, results, survival
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +22,30 @@ def compared(patients, repo):
 
 def test_headline_by_hand(patients):
     h = results.headline(patients)
-    assert h["lc_2y"] == pytest.approx(0.7) and h["lc_5y"] == pytest.approx(0.7)
-    assert h["os_2y"] == pytest.approx(5 / 11) and h["os_5y"] == pytest.approx(3 / 11)
-    assert h["os_median_months"] == 13 and h["followup_median_months"] == 106
-    assert h["lc_restricted_mean_months"] == pytest.approx(6 + 15 * 7 / 8 + 103 * 0.7)
-    assert (h["local_failures"], h["deaths"], h["lc_at_risk_2y"]) == (2, 8, 4)
-    assert 0 < h["lc_5y_ci_low"] < h["lc_5y"] < h["lc_5y_ci_high"] < 1
+    assert h.lc_2y == pytest.approx(0.7) and h.lc_5y == pytest.approx(0.7)
+    assert h.os_2y == pytest.approx(5 / 11) and h.os_5y == pytest.approx(3 / 11)
+    assert h.os_median_months == 13 and h.followup_median_months == 106
+    assert h.lc_restricted_mean_months == pytest.approx(6 + 15 * 7 / 8 + 103 * 0.7)
+    assert (h.local_failures, h.deaths, h.lc_at_risk_2y) == (2, 8, 4)
+    assert 0 < h.lc_5y_ci_low < h.lc_5y < h.lc_5y_ci_high < 1
+
+
+def test_headline_is_a_frozen_record_whose_dict_keeps_the_field_order(patients):
+    h = results.headline(patients)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        h.lc_5y = 0.5
+    assert list(h.as_dict()) == [f.name for f in dataclasses.fields(h)]
+    assert list(h.as_dict())[:3] == ["n_patients", "local_failures", "deaths"]
+
+
+def test_cohort_counts_by_hand(patients):
+    # data/patients.csv read by eye: patients 1-7 primary, 8-11 after R2 resection; grade 2 only for 4, 5, 6;
+    # head and neck 1 and 10; initially over 10 cm: 2 (11), 5 (13), 6 (25), 7 (11), 8 (15), 11 (11 cm);
+    # before radiotherapy patient 8 is down to 4 cm, the others keep their size
+    c = results.cohort(patients)
+    assert (c.n_patients, c.n_primary, c.n_r2, c.n_grade3, c.n_head_neck) == (11, 7, 4, 8, 2)
+    assert (c.n_gt10_initial, c.n_gt10_before_rt) == (6, 5)
+    assert (c.n_local_failures, c.n_deaths, c.n_alive) == (2, 8, 3)
 
 
 def test_cli_prints_the_headline_as_json(repo):
@@ -100,6 +119,13 @@ def test_book_table_offers_a_numbered_myst_table_and_html():
     assert markdown.startswith("```{table} Caption | with a bar\n:name: tbl-x\n")
     assert "| **2** | **✗ differs** |" in markdown and "| 1 | ✓ agrees |" in markdown
     assert "<table" in table._repr_html_()
+
+
+def test_follow_up_table_renders_the_core_result():
+    follow_up = survival.FollowUp(median_all=13.0, median_alive=106.0, median_reverse_km=106.0)
+    table = tables.follow_up_definitions(follow_up)
+    assert table["Months"].tolist() == [13.0, 106.0, 106.0]
+    assert table["Definition"].iloc[2].startswith("Reverse Kaplan-Meier")
 
 
 def test_months_text():

@@ -249,3 +249,30 @@ def test_subgroup_table_covers_every_grouping_for_both_endpoints(patients):
     assert (tests["patients_1"] + tests["patients_2"] == 11).all()
     assert set(tests.groupby("endpoint")["events"].unique().map(tuple)) == {(8,), (2,)}
     assert tests["p"].between(0, 1).all() and (tests["events"] <= 11).all()
+
+
+def test_follow_up_by_the_three_definitions_by_hand(patients):
+    # every patient's time, sorted: 1 4 5 9 10 13 26 30 72 106 124 -> the sixth of eleven is 13;
+    # the three alive without disease: 72 106 124 -> 106; the reverse Kaplan-Meier median is 106 (above)
+    assert survival.follow_up(patients) == survival.FollowUp(median_all=13, median_alive=106, median_reverse_km=106)
+
+
+def test_event_free_bounds_name_their_ranges(patients):
+    # disease-free survival (see the by-hand test above): at five years both edges are 3/11, the median
+    # lies between 0 (every event at the start) and 13 months
+    bounds = survival.disease_free_bounds(patients)
+    assert bounds.at(60) == pytest.approx((3 / 11, 3 / 11)) and bounds.median() == (0, 13)
+    checked = survival.reported_in_range(0.34, bounds.at(60))
+    assert (checked.reported, checked.position) == (0.34, survival.BandPosition.ABOVE)
+    assert survival.reported_in_range(8, bounds.median()).position is survival.BandPosition.INSIDE
+
+
+def test_interval_and_median_read_by_name(lc, os_fit):
+    band = survival.confidence_at(lc, 60)
+    assert (band.low, band.high) == tuple(band) and band.low < 0.7 < band.high
+    median = survival.median_with_ci(os_fit)
+    assert (median.months, median.low) == (13, 4) and math.isinf(median.high)
+
+
+def test_fits_carry_the_endpoint_name_not_a_reader_label(lc, os_fit):
+    assert (lc.label, os_fit.label) == ("local_control", "overall_survival")

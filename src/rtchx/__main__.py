@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                   + ", ".join(f"{n} {c}" for c, n in audit.caveat_counts(table).items()))
         return 0
     if args.command == "results":
-        values = results.headline(data.with_derived_columns(data.load_patients(data_dir)))
+        values = results.headline(data.with_derived_columns(data.load_patients(data_dir))).as_dict()
         if args.json:
             # JSON has no infinity: a median that is not reached is null
             print(json.dumps({k: (None if isinstance(v, float) and math.isinf(v) else v)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -178,6 +179,65 @@ def load_patients(data_dir: Path | None = None) -> pd.DataFrame:
 def load_historical(data_dir: Path | None = None) -> pd.DataFrame:
     """The historical comparator figures, validated."""
     return load_resource("historical", data_dir)
+
+
+#: How ``historical.csv``'s ``stated_in`` begins for a figure the paper itself states.
+STATED_BY_THE_PAPER = "Eckert"
+
+
+@dataclass(frozen=True)
+class PackageContents:
+    """How much the data package holds: its tables, and the rows of each that the book describes.
+
+    ``historical_from_paper`` counts comparator figures the paper itself states,
+    ``historical_from_source`` those taken from the cited series' own text, and
+    ``historical_cohort_shares`` the rows that describe a comparator cohort (its share
+    of large or high-grade tumours) rather than an outcome.
+    """
+
+    tables: int
+    patient_rows: int
+    patient_columns: int
+    historical_rows: int
+    historical_from_paper: int
+    historical_from_source: int
+    historical_cohort_shares: int
+    claims: int
+    published_designs: int
+
+
+def package_contents(data_dir: Path | None = None) -> PackageContents:
+    """Count the tables of the data package and the rows of each, every table loaded and validated.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        The folder holding ``datapackage.json`` (default: ``find_data_dir()``).
+
+    Returns
+    -------
+    PackageContents
+        The counts.
+
+    Example
+    -------
+    >>> contents = package_contents()
+    >>> contents.tables, contents.patient_rows, contents.patient_columns
+    (5, 11, 17)
+    """
+    patients, historical = load_patients(data_dir), load_historical(data_dir)
+    from_paper = historical["stated_in"].str.startswith(STATED_BY_THE_PAPER)
+    return PackageContents(
+        tables=len(read_datapackage(data_dir)["resources"]),
+        patient_rows=len(patients),
+        patient_columns=patients.shape[1],
+        historical_rows=len(historical),
+        historical_from_paper=int(from_paper.sum()),
+        historical_from_source=int((~from_paper).sum()),
+        historical_cohort_shares=int((historical["endpoint"] == "share_of_cohort").sum()),
+        claims=len(load_resource("claims", data_dir)),
+        published_designs=len(load_resource("published_designs", data_dir)),
+    )
 
 
 def rehash(data_dir: Path | None = None) -> dict[str, str]:

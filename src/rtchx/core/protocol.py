@@ -109,6 +109,44 @@ def minimum_weeks(dose_gy: float, hyperfractionated: bool = False) -> float | No
     return math.ceil(round(dose_gy / max(DOSE_PER_FRACTION_GY), 9)) / FRACTIONS_PER_WEEK
 
 
+#: How Table 3 marks the once-daily course that an abscess interrupted (the paper reports its delay).
+INTERRUPTION = "Interruption (abscess)"
+
+
+def course_lengths(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.DataFrame:
+    """For each once-daily course: the fewest weeks its dose needs at 2.0 Gy a day, and whether that fits.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+    delay_weeks : float
+        Weeks added for the course interrupted by an abscess (``INTERRUPTION``): the
+        paper reports the delay, Table 3 only marks the interruption.
+
+    Returns
+    -------
+    DataFrame
+        One row per once-daily course: ``patient``, ``dose_gy``, ``fewest_weeks``
+        (``minimum_weeks`` plus the delay where interrupted), ``interrupted`` and
+        ``within_planned`` (at most the longest of ``WEEKS_PLANNED``).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> lengths = course_lengths(data.load_patients()).set_index("patient")
+    >>> row = lengths.loc[7]   # 70.2 Gy: 36 fractions of 2.0 Gy, five a week
+    >>> float(row["fewest_weeks"]), bool(row["within_planned"])
+    (7.2, False)
+    """
+    once_daily = patients[~patients["hyperfractionated"]]
+    interrupted = once_daily["toxicity"] == INTERRUPTION
+    weeks = once_daily["dose_gy"].map(minimum_weeks) + interrupted * delay_weeks
+    return pd.DataFrame({"patient": once_daily["patient"], "dose_gy": once_daily["dose_gy"], "fewest_weeks": weeks,
+                         "interrupted": interrupted, "within_planned": weeks <= max(WEEKS_PLANNED)}
+                        ).reset_index(drop=True)
+
+
 def dose_step_gy() -> float:
     """The finest step in which mixes of the two fraction sizes add up (their greatest common divisor, in Gy)."""
     small, large = (round(10 * size) for size in DOSE_PER_FRACTION_GY)

@@ -7,12 +7,16 @@ endpoints can be rebuilt patient by patient from Table 3:
 * local control: time ``lc_months``, event = local failure (LF); a patient who
   died without local failure is censored at death, which is how the paper's
   reported local-control figures come out (see the tests).
+
+Results here are numbers, fits and small named records; the names a reader
+sees (an endpoint's label, a legend) belong to the book layer (``rtchx.book``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -20,43 +24,119 @@ from lifelines import AalenJohansenFitter, KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 from lifelines.utils import restricted_mean_survival_time
 
-#: endpoint name -> (time column, how to read the event, label for readers)
+#: endpoint name -> (time column, how to read the event); the book layer names them for readers
 ENDPOINTS = {
-    "overall_survival": ("os_months", lambda p: p["status"] == "DOD", "Overall survival"),
-    "local_control": ("lc_months", lambda p: p["local_failure"], "Local control"),
+    "overall_survival": ("os_months", lambda p: p["status"] == "DOD"),
+    "local_control": ("lc_months", lambda p: p["local_failure"]),
 }
 
 
 def endpoint(patients: pd.DataFrame, name: str) -> tuple[pd.Series, pd.Series]:
-    """(durations in months, event indicator) for one endpoint."""
+    """The durations and event indicators of one endpoint.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``data.load_patients``), one row per patient.
+    name : str
+        A key of ``ENDPOINTS``: ``"overall_survival"`` or ``"local_control"``.
+
+    Returns
+    -------
+    (durations, events) : tuple of Series
+        Months from the start of treatment (float) and whether the event happened (bool).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> durations, events = endpoint(data.load_patients(), "local_control")
+    >>> int(events.sum()), float(durations.max())
+    (2, 124.0)
+    """
     if name not in ENDPOINTS:
         raise ValueError(f"unknown endpoint {name!r}; choose one of {', '.join(ENDPOINTS)}")
-    column, event, _ = ENDPOINTS[name]
+    column, event = ENDPOINTS[name]
     return patients[column].astype(float), event(patients).astype(bool)
 
 
-def endpoint_label(name: str) -> str:
-    """The reader-facing name of an endpoint."""
-    return ENDPOINTS[name][2]
-
-
-def kaplan_meier(patients: pd.DataFrame, name: str, label: str | None = None) -> KaplanMeierFitter:
-    """A lifelines Kaplan-Meier fit of one endpoint.
+def kaplan_meier(patients: pd.DataFrame, name: str) -> KaplanMeierFitter:
+    """A lifelines Kaplan-Meier fit of one endpoint, labelled with the endpoint's name.
 
     Its 95% confidence band is lifelines' default: Greenwood's variance on the
     log(-log) scale (the "exponential Greenwood" interval), which stays inside [0, 1].
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, or any subset of its rows.
+    name : str
+        A key of ``ENDPOINTS``; it becomes the fit's ``label`` (the book's figures
+        name it for readers).
+
+    Returns
+    -------
+    KaplanMeierFitter
+        The fitted estimate, with ``survival_function_`` and
+        ``confidence_interval_survival_function_``.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> fit = kaplan_meier(data.load_patients(), "overall_survival")
+    >>> fit.label, float(fit.median_survival_time_)
+    ('overall_survival', 13.0)
     """
     durations, events = endpoint(patients, name)
-    return KaplanMeierFitter(label=label or endpoint_label(name)).fit(durations, events)
+    return KaplanMeierFitter(label=name).fit(durations, events)
 
 
 def survival_at(fit: KaplanMeierFitter, months: float) -> float:
-    """The Kaplan-Meier estimate at a time (right-continuous: events at ``months`` count)."""
+    """The Kaplan-Meier estimate at a time (right-continuous: events at ``months`` count).
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        A fit from ``kaplan_meier`` (or any lifelines univariate fit).
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    float
+        The estimate, a fraction in [0, 1].
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> round(survival_at(kaplan_meier(data.load_patients(), "local_control"), 60), 3)   # 7/8 * 4/5
+    0.7
+    """
     return float(fit.survival_function_at_times(months).iloc[0])
 
 
 def at_risk(patients: pd.DataFrame, name: str, months: float) -> int:
-    """Patients still at risk at a time: followed for at least that long without an earlier event."""
+    """Patients still at risk at a time: followed for at least that long without an earlier event.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+    name : str
+        A key of ``ENDPOINTS``.
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    int
+        How many patients have a time of at least ``months`` for that endpoint.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> at_risk(data.load_patients(), "local_control", 24)
+    4
+    """
     durations, _ = endpoint(patients, name)
     return int((durations >= months).sum())
 
@@ -67,6 +147,24 @@ def restricted_mean(fit: KaplanMeierFitter, horizon: float | None = None) -> flo
     Up to the last observed time this is the "mean survival time" that SPSS
     prints beside a Kaplan-Meier table, which is how a paper can report a mean
     when the curve never reaches zero.
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        A fit from ``kaplan_meier``.
+    horizon : float, optional
+        The upper limit of the area, in months.
+
+    Returns
+    -------
+    float
+        The restricted mean, in months.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> restricted_mean(kaplan_meier(data.load_patients(), "local_control"))   # 6 + 15 * 7/8 + 103 * 0.7
+    91.225
     """
     if horizon is None:
         horizon = float(fit.durations.max())
@@ -76,9 +174,27 @@ def restricted_mean(fit: KaplanMeierFitter, horizon: float | None = None) -> flo
 def product_limit_table(durations, events) -> pd.DataFrame:
     """The Kaplan-Meier product-limit table, computed by hand, one row per distinct time.
 
-    Columns: time, at_risk, events, censored, conditional (1 - events/at_risk)
-    and survival (the running product). Written without lifelines so that a
-    reader can follow it line by line, and so that lifelines can be checked.
+    Written without lifelines so that a reader can follow it line by line, and
+    so that lifelines can be checked.
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Each patient's time, in months (>= 0).
+    events : array-like of bool
+        Whether the patient had the event at that time (else censored).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``time``, ``at_risk``, ``events``, ``censored``, ``conditional``
+        (1 - events/at_risk) and ``survival`` (the running product).
+
+    Example
+    -------
+    >>> table = product_limit_table([2, 3, 3, 5], [True, True, False, False])
+    >>> table["survival"].tolist()   # 3/4, then 3/4 * 2/3
+    [0.75, 0.5, 0.5]
     """
     durations = np.asarray(durations, dtype=float)
     events = np.asarray(events, dtype=bool)
@@ -112,18 +228,69 @@ def plain_band(durations, events, z: float = 1.959963984540054) -> pd.DataFrame:
     return pd.DataFrame({"time": table["time"], "low": table["survival"] - half, "high": table["survival"] + half})
 
 
-def confidence_at(fit: KaplanMeierFitter, months: float) -> tuple[float, float]:
-    """(lower, upper) of the fit's 95% confidence band at a time, read off as a step function."""
+class Interval(NamedTuple):
+    """The edges of a 95% confidence band at one time, as fractions (a tuple, so ``low, high = ...`` works)."""
+
+    low: float
+    high: float
+
+
+def confidence_at(fit: KaplanMeierFitter, months: float) -> Interval:
+    """The fit's 95% confidence band at a time, read off as a step function.
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        A fit from ``kaplan_meier``.
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    Interval
+        ``low`` and ``high``, fractions in [0, 1].
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> band = confidence_at(kaplan_meier(data.load_patients(), "local_control"), 60)
+    >>> round(band.low, 3), round(band.high, 3)
+    (0.225, 0.918)
+    """
     band = fit.confidence_interval_survival_function_
     row = band[band.index <= months].iloc[-1]
-    return float(row.iloc[0]), float(row.iloc[1])
+    return Interval(float(row.iloc[0]), float(row.iloc[1]))
 
 
-def median_with_ci(fit: KaplanMeierFitter) -> tuple[float, float, float]:
-    """(median, lower, upper): the median and the times where the 95% band's edges cross 50%.
+class MedianEstimate(NamedTuple):
+    """A median time with its 95% interval, in months; ``inf`` where the curve or an edge never reaches 50%."""
+
+    months: float
+    low: float
+    high: float
+
+
+def median_with_ci(fit: KaplanMeierFitter) -> MedianEstimate:
+    """The median and the times where the 95% band's edges first reach 50%.
 
     This is the Brookmeyer-Crowley style interval read off the pointwise band;
     an edge that never falls to 50% gives an infinite upper limit.
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        A fit from ``kaplan_meier``.
+
+    Returns
+    -------
+    MedianEstimate
+        ``months``, ``low`` and ``high`` (a tuple, so ``median, low, high = ...`` works).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> median_with_ci(kaplan_meier(data.load_patients(), "overall_survival"))
+    MedianEstimate(months=13.0, low=4.0, high=inf)
     """
     band = fit.confidence_interval_survival_function_
     lower_edge, upper_edge = band.iloc[:, 0], band.iloc[:, 1]
@@ -132,8 +299,8 @@ def median_with_ci(fit: KaplanMeierFitter) -> tuple[float, float, float]:
         below = curve[curve <= 0.5]
         return float(below.index[0]) if len(below) else float("inf")
 
-    return (float(fit.median_survival_time_), first_at_or_below_half(lower_edge),
-            first_at_or_below_half(upper_edge))
+    return MedianEstimate(float(fit.median_survival_time_), first_at_or_below_half(lower_edge),
+                          first_at_or_below_half(upper_edge))
 
 
 def reverse_km(patients: pd.DataFrame) -> KaplanMeierFitter:
@@ -142,14 +309,86 @@ def reverse_km(patients: pd.DataFrame) -> KaplanMeierFitter:
     Its median is the median potential follow-up (Schemper and Smith 1996), the
     usual way to report how long a cohort was followed: it is not shortened by
     patients who died early, as the plain median of all survival times is.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+
+    Returns
+    -------
+    KaplanMeierFitter
+        The reverse fit, labelled ``"follow_up"``.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> float(reverse_km(data.load_patients()).median_survival_time_)
+    106.0
     """
     alive = patients["status"] != "DOD"
-    return KaplanMeierFitter(label="Follow-up (reverse Kaplan-Meier)").fit(
-        patients["os_months"].astype(float), alive)
+    return KaplanMeierFitter(label="follow_up").fit(patients["os_months"].astype(float), alive)
 
 
-def event_free_bounds(patients: pd.DataFrame, *, local_failure_is_event: bool = True
-                      ) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
+@dataclass(frozen=True)
+class FollowUp:
+    """Median follow-up by the three definitions in common use, in months.
+
+    ``median_all`` is the median of every patient's time, deaths included;
+    ``median_alive`` the median among patients alive at the last visit;
+    ``median_reverse_km`` the reverse Kaplan-Meier median (potential follow-up).
+    """
+
+    median_all: float
+    median_alive: float
+    median_reverse_km: float
+
+
+def follow_up(patients: pd.DataFrame) -> FollowUp:
+    """Median follow-up of the cohort by the three definitions in common use.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+
+    Returns
+    -------
+    FollowUp
+        The three medians, in months.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> follow_up(data.load_patients())
+    FollowUp(median_all=13.0, median_alive=106.0, median_reverse_km=106.0)
+    """
+    alive = patients["status"] == "AWOD"
+    return FollowUp(median_all=float(patients["os_months"].median()),
+                    median_alive=float(patients.loc[alive, "os_months"].median()),
+                    median_reverse_km=float(reverse_km(patients).median_survival_time_))
+
+
+class EventFreeBounds(NamedTuple):
+    """The two extreme event-free curves the data allow (a tuple, so ``latest, earliest = ...`` works).
+
+    ``latest`` puts every event as late as the data allow, ``earliest`` as early;
+    any true curve lies between them.
+    """
+
+    latest: KaplanMeierFitter
+    earliest: KaplanMeierFitter
+
+    def at(self, months: float) -> Interval:
+        """The range of survival values the data allow at a time (``low`` from ``earliest``)."""
+        return Interval(survival_at(self.earliest, months), survival_at(self.latest, months))
+
+    def median(self) -> Interval:
+        """The range of medians the data allow, in months (``low`` from ``earliest``)."""
+        return Interval(float(self.earliest.median_survival_time_), float(self.latest.median_survival_time_))
+
+
+def event_free_bounds(patients: pd.DataFrame, *, local_failure_is_event: bool = True) -> EventFreeBounds:
     """The two extreme disease-free (or metastasis-free) survival curves that Table 3 allows.
 
     Table 3 gives no dates of recurrence or metastasis, only local failures,
@@ -161,23 +400,59 @@ def event_free_bounds(patients: pd.DataFrame, *, local_failure_is_event: bool = 
     metastasis-free survival, where the upper bound is then overall survival).
     The *latest* curve puts every event as late as that; the *earliest* puts
     every such event right at the start. Any true curve lies between the two.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+    local_failure_is_event : bool
+        Whether a local failure ends the endpoint.
+
+    Returns
+    -------
+    EventFreeBounds
+        ``latest`` and ``earliest`` fits (labelled so).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> bounds = event_free_bounds(data.load_patients())
+    >>> float(bounds.median().low), float(bounds.median().high)
+    (0.0, 13.0)
     """
     died = patients["status"] == "DOD"
     latest_time = patients["os_months"]
     if local_failure_is_event:
         latest_time = latest_time.where(~patients["local_failure"], patients["lc_months"])
-    latest = KaplanMeierFitter(label="Latest possible events").fit(latest_time.astype(float), died)
+    latest = KaplanMeierFitter(label="latest").fit(latest_time.astype(float), died)
     earliest_time = latest_time.where(~died, 0.0)
-    earliest = KaplanMeierFitter(label="Earliest possible events").fit(earliest_time.astype(float), died)
-    return latest, earliest
+    earliest = KaplanMeierFitter(label="earliest").fit(earliest_time.astype(float), died)
+    return EventFreeBounds(latest, earliest)
 
 
-def disease_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
-    """``event_free_bounds`` for disease-free survival (a local failure is an event)."""
+def disease_free_bounds(patients: pd.DataFrame) -> EventFreeBounds:
+    """``event_free_bounds`` for disease-free survival (a local failure is an event).
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+
+    Returns
+    -------
+    EventFreeBounds
+        The curves with every event as late, and as early, as Table 3 allows.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> [round(v, 3) for v in disease_free_bounds(data.load_patients()).at(60)]   # both 3/11
+    [0.273, 0.273]
+    """
     return event_free_bounds(patients, local_failure_is_event=True)
 
 
-def metastasis_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, KaplanMeierFitter]:
+def metastasis_free_bounds(patients: pd.DataFrame) -> EventFreeBounds:
     """``event_free_bounds`` for metastasis-free survival as this book defines it.
 
     The event is distant metastasis or death, whichever comes first; a local
@@ -194,7 +469,7 @@ def metastasis_free_bounds(patients: pd.DataFrame) -> tuple[KaplanMeierFitter, K
 
     Returns
     -------
-    (latest, earliest) : tuple of KaplanMeierFitter
+    EventFreeBounds
         The curves with every event as late, and as early, as Table 3 allows.
 
     Example
@@ -245,15 +520,64 @@ def position_in_band(value: float, low: float, high: float, *, tolerance: float 
     return BandPosition.INSIDE
 
 
+@dataclass(frozen=True)
+class ReportedInRange:
+    """A reported value set against the range of values the data allow (all in the same unit)."""
+
+    reported: float
+    low: float
+    high: float
+    position: BandPosition
+
+
+def reported_in_range(reported: float, allowed: Interval) -> ReportedInRange:
+    """Set a reported value against the range the data allow, and say where it lies.
+
+    Parameters
+    ----------
+    reported : float
+        The paper's value, in the unit of ``allowed`` (a fraction for a rate, months for a median).
+    allowed : Interval
+        The range, for example ``disease_free_bounds(patients).at(60)``.
+
+    Returns
+    -------
+    ReportedInRange
+        The value, the range's edges and the ``BandPosition``.
+
+    Example
+    -------
+    >>> reported_in_range(0.34, Interval(3 / 11, 3 / 11)).position
+    <BandPosition.ABOVE: 'above'>
+    """
+    return ReportedInRange(reported, allowed.low, allowed.high, position_in_band(reported, *allowed))
+
+
 def cumulative_incidence_of_local_failure(patients: pd.DataFrame, months: float) -> float:
     """Aalen-Johansen probability of local failure by ``months``, with death without it as a competing risk.
 
     Unlike 1 - Kaplan-Meier, this does not pretend that patients who died could
     still fail locally later; it is the share of patients whose tumour actually
     recurred in the field by that time.
-    """
-    from lifelines import AalenJohansenFitter
 
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    float
+        The cumulative incidence, a fraction in [0, 1].
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> round(cumulative_incidence_of_local_failure(data.load_patients(), 60), 3)   # 2 of 11, none censored first
+    0.182
+    """
     died_first = (patients["status"] == "DOD") & ~patients["local_failure"]
     kind = np.select([patients["local_failure"], died_first], [1, 2], default=0)
     fit = AalenJohansenFitter(calculate_variance=False).fit(
