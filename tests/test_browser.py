@@ -267,7 +267,7 @@ def test_search_finds_a_chapter_by_a_word_in_it(fresh_page):
 # --- the numbers on the page ----------------------------------------------------------------------
 
 #: An inline {glue} or {glue:text} role in a chapter's markdown: its name and format.
-GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::([^`]*))?`")
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_.]+)(?::([^`]*))?`")
 
 
 def _pasted(page) -> list[str]:
@@ -278,7 +278,8 @@ def _pasted(page) -> list[str]:
 
 def test_the_headline_numbers_on_the_page_equal_the_command_line(look, built_book):
     """Each {glue} of a headline estimate in a chapter's prose shows what `python -m rtchx results --json`
-    prints, formatted as the role asks (rates as percentages), so the book cannot drift from the package.
+    prints, formatted as the role asks (rates, glued as fractions, read as percentages with the role's
+    ``:.0%``), so the book cannot drift from the package.
 
     The page's glued values are paired with the chapter's glue roles in document order, so each
     number is checked in its own place, not merely found somewhere on the page.
@@ -294,11 +295,11 @@ def test_the_headline_numbers_on_the_page_equal_the_command_line(look, built_boo
         roles = [role for c in nb.cells if c.cell_type == "markdown" for role in GLUE_ROLE.findall(c.source)]
         shown = _pasted(look(f"notebooks/{notebook.stem}.html").page)
         assert len(shown) == len(roles), f"{notebook.stem}: {len(roles)} glue roles but {len(shown)} glued values"
-        for (name, spec), text in zip(roles, shown, strict=True):
-            if name not in printed or printed[name] is None:
+        for (key, spec), text in zip(roles, shown, strict=True):
+            name = key.removeprefix("headline.")   # the chapters glue results.headline under "headline."
+            if key == name or printed.get(name) is None:
                 continue
-            value = 100 * printed[name] if name in results.RATES else printed[name]
-            expected = format(value, spec) if spec else str(value)
+            expected = format(printed[name], spec) if spec else str(printed[name])
             assert text == expected, f"{notebook.stem}: {name} should read {expected}, the page shows {text}"
             checked += 1
     assert checked >= 10, f"only {checked} glued headline numbers found"
@@ -328,9 +329,9 @@ def test_glued_numbers_equal_independent_calculations(look, built_book):
 
     headline = results.headline(patients)
     _, survival_text = read_page(look, "notebooks/06_survival.html")
-    assert f"The median overall survival is {headline['os_median_months']:.0f} months" in survival_text
-    assert f"at five years {100 * headline['os_5y']:.0f}%" in survival_text
-    assert f"Its median is {headline['followup_median_months']:.0f} months" in survival_text
+    assert f"The median overall survival is {headline.os_median_months:.0f} months" in survival_text
+    assert f"at five years {100 * headline.os_5y:.0f}%" in survival_text
+    assert f"Its median is {headline.followup_median_months:.0f} months" in survival_text
     # competing risks, by hand: no censoring before the last event, so 2 local failures of 11 patients
     assert f"recurred in the field by five years is {100 * 2 / 11:.0f}%" in survival_text
 

@@ -110,3 +110,14 @@ def test_kaplan_meier_by_hand_steps(patients):
     assert stepper.last["text"].endswith("= 0.700.")
     static = stepper.static_html()
     assert static.count("<img") == 2 and widgets.LIVE_HINT in static
+
+
+def test_the_current_step_is_marked_by_a_class_the_book_styles(patients, repo):
+    # the static view carries no inline CSS: the marked row has a class that book/_static/rtchx.css styles,
+    # and <strong> keeps it visible where that stylesheet is not loaded (a live widget in Jupyter)
+    static = widgets.KaplanMeierByHand(patients).static_html()
+    assert "style=" not in static
+    assert static.count("<tr class='rtchx-current'>") == 2   # the two steps shown: the first event, the last
+    assert "<td><strong>" in static
+    css = (repo / "book" / "_static" / "rtchx.css").read_text(encoding="utf-8")
+    assert ".rtchx-result tr.rtchx-current {" in css and "img.rtchx-figure {" in css

@@ -14,6 +14,8 @@ import matplotlib.transforms
 import seaborn as sns
 from lifelines import KaplanMeierFitter
 
+from rtchx.book.tables import ENDPOINT_LABELS
+
 #: seaborn's "colorblind" palette: distinguishable under the common colour-vision deficiencies.
 PALETTE = sns.color_palette("colorblind")
 
@@ -80,7 +82,8 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
             at_risk_times: list[float] | None = None, ax=None):
     """A Kaplan-Meier curve with its 95% band, censoring ticks and numbers at risk below.
 
-    Returns the matplotlib Figure. Months on the x-axis, the estimate in percent on the y-axis.
+    Returns the matplotlib Figure. Months on the x-axis, the estimate in percent on the y-axis;
+    the legend names the fit's endpoint for readers (``ENDPOINT_LABELS``).
     """
     if ax is None:
         fig, ax = plt.subplots()
@@ -88,7 +91,7 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
         fig = ax.figure
     fit.plot_survival_function(
         ax=ax, ci_show=True, show_censors=True, color=PALETTE[0],
-        censor_styles=CENSOR_TICK,
+        censor_styles=CENSOR_TICK, label=ENDPOINT_LABELS.get(fit.label, fit.label),
     )
     survival_axes(ax, ylabel=ylabel, xmax=xmax if xmax is not None else float(fit.durations.max()) * 1.03)
     ax.legend(loc="best", frameon=True)
@@ -300,8 +303,9 @@ def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, 
     s_late = latest.survival_function_.iloc[:, 0].to_numpy()
     s_early = earliest.survival_function_at_times(t_late).to_numpy()
     ax.fill_between(t_late, s_early, s_late, step="post", color=BAND_COLOUR, alpha=0.3, lw=0, label=BAND_LABEL)
-    latest.plot_survival_function(ax=ax, ci_show=False, color=BAND_COLOUR, lw=2)
-    earliest.plot_survival_function(ax=ax, ci_show=False, color=BAND_COLOUR, lw=2, linestyle="--")
+    latest.plot_survival_function(ax=ax, ci_show=False, color=BAND_COLOUR, lw=2, label="Latest possible events")
+    earliest.plot_survival_function(ax=ax, ci_show=False, color=BAND_COLOUR, lw=2, linestyle="--",
+                                    label="Earliest possible events")
     if reported:
         ax.plot(list(reported), list(reported.values()), **REPORTED_STYLE)
     survival_axes(ax, ylabel=ylabel, xmax=xmax)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rtchx.core import protocol, survival
 from rtchx.core.data import HISTOLOGY_NAMES
 
 COHORT_LABELS = {"primary": "Primary", "after_r2_resection": "After R2 resection"}
@@ -169,37 +170,91 @@ class BookTable:
 
 
 def treatment_length(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.DataFrame:
-    """For each once-daily course: the fewest weeks its dose needs at 2.0 Gy a day, in whole fractions.
+    """For each once-daily course: the fewest weeks its dose needs at 2.0 Gy a day, in whole fractions, for reading.
 
-    ``delay_weeks`` is added for the course interrupted by an abscess (the paper
-    reports its delay; Table 3 only marks the interruption).
+    The weeks come from ``rtchx.core.protocol.course_lengths``; ``delay_weeks`` is added
+    for the course interrupted by an abscess (the paper reports its delay; Table 3 only
+    marks the interruption).
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3, one row per patient.
+    delay_weeks : float
+        The reported delay of the interrupted course, in weeks.
+
+    Returns
+    -------
+    DataFrame
+        Patient, Dose (Gy), Fewest weeks and a mark (``""``): within the stated weeks, or beyond them.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> treatment_length(data.load_patients()).set_index("Patient").loc[7, "Fewest weeks"]
+    '7.2'
     """
-    from rtchx.core import protocol
-
+    lengths = protocol.course_lengths(patients, delay_weeks)
     longest = max(protocol.WEEKS_PLANNED)
-    once_daily = patients[~patients["hyperfractionated"]]
-    interrupted = once_daily["toxicity"] == "Interruption (abscess)"
-    weeks = once_daily["dose_gy"].map(protocol.minimum_weeks) + interrupted * delay_weeks
-    verdict = weeks.map(lambda w: f"✗ beyond {longest} weeks" if w > longest else "✓ within the stated weeks")
     return pd.DataFrame({
-        "Patient": once_daily["patient"],
-        "Dose (Gy)": once_daily["dose_gy"].map(lambda d: f"{d:.1f}"),
-        "Fewest weeks": weeks.map(lambda w: f"{w:g}") + interrupted.map({True: " (with the delay)", False: ""}),
-        "": verdict,
-    }).reset_index(drop=True)
+        "Patient": lengths["patient"],
+        "Dose (Gy)": lengths["dose_gy"].map(lambda d: f"{d:.1f}"),
+        "Fewest weeks": lengths["fewest_weeks"].map(lambda w: f"{w:g}")
+                        + lengths["interrupted"].map({True: " (with the delay)", False: ""}),
+        "": lengths["within_planned"].map(lambda ok: "✓ within the stated weeks" if ok
+                                          else f"✗ beyond {longest} weeks"),
+    })
 
 
-def follow_up_definitions(patients: pd.DataFrame) -> pd.DataFrame:
-    """Median follow-up by the three definitions in common use, from the survival times of Table 3."""
-    from rtchx.core import quantities
+def product_limit_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A product-limit table (``rtchx.core.survival.product_limit_table``) of deaths, for reading.
 
+    Parameters
+    ----------
+    table : DataFrame
+        The table, one row per distinct time.
+
+    Returns
+    -------
+    DataFrame
+        Month, At risk, Deaths, Censored, Share surviving this month and Survival so far;
+        months as printed, shares to three decimals.
+
+    Example
+    -------
+    >>> from rtchx.core import survival
+    >>> product_limit_frame(survival.product_limit_table([2, 3], [True, False]))["Survival so far"].tolist()
+    ['0.500', '0.500']
+    """
+    shown = table.assign(time=table["time"].map("{:g}".format), conditional=table["conditional"].map("{:.3f}".format),
+                         survival=table["survival"].map("{:.3f}".format))
+    return shown.rename(columns={"time": "Month", "at_risk": "At risk", "events": "Deaths", "censored": "Censored",
+                                 "conditional": "Share surviving this month", "survival": "Survival so far"})
+
+
+def follow_up_definitions(follow_up: survival.FollowUp) -> pd.DataFrame:
+    """Median follow-up by the three definitions in common use, one row each, for reading.
+
+    Parameters
+    ----------
+    follow_up : rtchx.core.survival.FollowUp
+        The three medians (``survival.follow_up(patients)``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Definition`` (in words) and ``Months`` (a number).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> follow_up_definitions(survival.follow_up(data.load_patients()))["Months"].tolist()
+    [13.0, 106.0, 106.0]
+    """
     return pd.DataFrame([
-        {"Definition": definition, "Months": quantities.compute(key, patients)}
-        for definition, key in [
-            ("Median of every patient's time (deaths included)", "followup_median_all"),
-            ("Median among patients alive at the last visit", "followup_median_alive"),
-            ("Reverse Kaplan-Meier median (potential follow-up)", "followup_median_reverse_km"),
-        ]
+        {"Definition": "Median of every patient's time (deaths included)", "Months": follow_up.median_all},
+        {"Definition": "Median among patients alive at the last visit", "Months": follow_up.median_alive},
+        {"Definition": "Reverse Kaplan-Meier median (potential follow-up)", "Months": follow_up.median_reverse_km},
     ])
 
 
@@ -384,6 +439,31 @@ def reference_range_table(ranges, shapes) -> pd.DataFrame:
         "p at the published rates": [p_text(r.p_exact) for r in ranges],
         "p averaged over the rates' uncertainty": [p_text(r.p_exact_averaged) for r in ranges],
     })
+
+
+#: The reader's names of the endpoints (``rtchx.core.survival.ENDPOINTS``).
+ENDPOINT_LABELS = {"overall_survival": "Overall survival", "local_control": "Local control"}
+
+
+def endpoint_label(name: str) -> str:
+    """The reader's name of an endpoint.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``rtchx.core.survival.ENDPOINTS``.
+
+    Returns
+    -------
+    str
+        The name as the book writes it at the start of a sentence.
+
+    Example
+    -------
+    >>> endpoint_label("local_control")
+    'Local control'
+    """
+    return ENDPOINT_LABELS[name]
 
 
 def detectable_hr_text(hazard_ratio: float, smallest_possible_p: float, alpha: float) -> str:

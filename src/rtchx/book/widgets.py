@@ -12,12 +12,14 @@ import base64
 import html
 from collections.abc import Collection
 
+import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from rtchx.book.figures import png_bytes, reference_curves_plot
-from rtchx.core import compare, survival
+from rtchx.book.figures import km_groups_plot, png_bytes, product_limit_step_plot, reference_curves_plot
+from rtchx.book.tables import endpoint_label
+from rtchx.core import compare, protocol, survival
 
 #: The line every static view carries: how to get the live version.
 LIVE_HINT = ("This is a static view of the default settings, made when the book was built. To change the "
@@ -225,24 +227,30 @@ def _figure_html(fig, alt: str) -> str:
     """A matplotlib figure as an inline PNG with alt text, for a static view (then closed)."""
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
     plt.close(fig)
-    return f"<img src='data:image/png;base64,{data}' alt='{html.escape(alt, quote=True)}' style='max-width:100%'>"
+    return f"<img src='data:image/png;base64,{data}' alt='{html.escape(alt, quote=True)}' class='rtchx-figure'>"
 
 
 def _table_html(frame: pd.DataFrame, highlight: Collection[int] = ()) -> str:
-    """A plain HTML table of ``frame``; the rows numbered in ``highlight`` are marked."""
+    """A plain HTML table of ``frame``; the rows numbered in ``highlight`` are marked.
+
+    A marked row is in bold (``<strong>``, which shows in Jupyter too) and has the class
+    ``rtchx-current``, which book/_static/rtchx.css sets on a pale background in the book.
+    """
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for i, row in enumerate(frame.itertuples(index=False)):
-        style = " style='background:#fff3cd;font-weight:600'" if i in highlight else ""
-        rows.append(f"<tr{style}>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>")
+        cells = [html.escape(str(v)) for v in row]
+        if i in highlight:
+            rows.append("<tr class='rtchx-current'>" + "".join(f"<td><strong>{c}</strong></td>" for c in cells)
+                        + "</tr>")
+        else:
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table class='rtchx-result'><tr>{head}</tr>{''.join(rows)}</table>"
 
 
 def _strata():
     """Ways to split the patients for the Kaplan-Meier explorer: the subgroup chapter's groupings and the
     dose the paper's introduction cites for lasting control."""
-    from rtchx.core import protocol
-
     strata = {"None": None, **survival.GROUPINGS}
     strata[f"Dose (≥ {protocol.CURATIVE_DOSE_GY} Gy)"] = lambda p: p["dose_gy"].map(
         lambda d: f"≥ {protocol.CURATIVE_DOSE_GY} Gy" if d >= protocol.CURATIVE_DOSE_GY
@@ -256,12 +264,10 @@ class KaplanMeierExplorer(_Explorer):
     BANDS = ("log-log", "plain", "none")
 
     def __init__(self, patients: pd.DataFrame):
-        import ipywidgets as w
-
         self.patients = patients
         self.strata = _strata()
         style = {"description_width": "10em"}
-        self.endpoint = w.Dropdown(options=[(survival.endpoint_label(e), e) for e in survival.ENDPOINTS],
+        self.endpoint = w.Dropdown(options=[(endpoint_label(e), e) for e in survival.ENDPOINTS],
                                    value="local_control", description="Endpoint", style=style)
         self.split = w.Dropdown(options=list(self.strata), value="None", description="Split by", style=style)
         self.band = w.ToggleButtons(options=[("log(-log) 95%", "log-log"), ("plain 95%", "plain"), ("none", "none")],
@@ -288,7 +294,7 @@ class KaplanMeierExplorer(_Explorer):
             subset = self.patients[groups == name]
             label = f"{name} (n = {len(subset)})"
             durations, events = survival.endpoint(subset, self.endpoint.value)
-            fits[label] = fit = survival.kaplan_meier(subset, self.endpoint.value, label=label)
+            fits[label] = fit = survival.kaplan_meier(subset, self.endpoint.value)
             bands[label] = survival.plain_band(durations, events)
             median = fit.median_survival_time_
             rows.append({"Group": name, "Patients": len(subset), "Events": int(events.sum()),
@@ -297,9 +303,7 @@ class KaplanMeierExplorer(_Explorer):
         return {"fits": fits, "bands": bands, "summary": pd.DataFrame(rows)}
 
     def figure(self, row: dict):
-        from rtchx.book.figures import km_groups_plot
-
-        return km_groups_plot(row["fits"], ylabel=survival.endpoint_label(self.endpoint.value),
+        return km_groups_plot(row["fits"], ylabel=endpoint_label(self.endpoint.value),
                               band=self.band.value, plain_bands=row["bands"], show_censors=self.censors.value,
                               at_risk_times=[0, 24, 48, 72, 96, 120] if self.at_risk.value else None)
 
@@ -307,7 +311,7 @@ class KaplanMeierExplorer(_Explorer):
         return _table_html(self.last["summary"])
 
     def _body_html(self) -> str:
-        alt = (f"Kaplan-Meier curve of {survival.endpoint_label(self.endpoint.value).lower()} for all patients, "
+        alt = (f"Kaplan-Meier curve of {endpoint_label(self.endpoint.value).lower()} for all patients, "
                "with its 95% band, censoring marks and numbers at risk (the explorer's default view).")
         return _table_html(self.last["summary"]) + _figure_html(self.figure(self.last), alt)
 
@@ -316,11 +320,9 @@ class KaplanMeierByHand(_Explorer):
     """Step through the product-limit table one event time at a time, drawing the curve as it grows."""
 
     def __init__(self, patients: pd.DataFrame, endpoint: str = "overall_survival"):
-        import ipywidgets as w
-
         self.patients = patients
         style = {"description_width": "10em"}
-        self.endpoint = w.Dropdown(options=[(survival.endpoint_label(e), e) for e in survival.ENDPOINTS],
+        self.endpoint = w.Dropdown(options=[(endpoint_label(e), e) for e in survival.ENDPOINTS],
                                    value=endpoint, description="Endpoint", style=style)
         self.step = w.IntSlider(value=0, min=0, max=1, description="Event time", style=style)
         self.result = w.HTML()
@@ -364,9 +366,7 @@ class KaplanMeierByHand(_Explorer):
         return {"table": table, "frame": frame, "step": step, "text": text}
 
     def figure(self, row: dict):
-        from rtchx.book.figures import product_limit_step_plot
-
-        return product_limit_step_plot(row["table"], row["step"], ylabel=survival.endpoint_label(self.endpoint.value))
+        return product_limit_step_plot(row["table"], row["step"], ylabel=endpoint_label(self.endpoint.value))
 
     def _html(self, row: dict) -> str:
         highlight = {len(row["frame"]) - 1} if row["step"] else set()
@@ -378,7 +378,7 @@ class KaplanMeierByHand(_Explorer):
     def _body_html(self) -> str:
         # the static view shows two key steps: the first event, and the whole table
         first, whole = self.compute(1), self.compute(self.step.max)
-        label = survival.endpoint_label(self.endpoint.value).lower()
+        label = endpoint_label(self.endpoint.value).lower()
         return (self._html(first) + _figure_html(self.figure(first), f"The {label} curve drawn up to its first "
                                                  "event, the rest of the curve faint.")
                 + self._html(whole) + _figure_html(self.figure(whole), f"The whole {label} curve, worked step by "
