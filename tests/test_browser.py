@@ -350,7 +350,7 @@ def test_glued_numbers_equal_independent_calculations(look, built_book):
     assert f"= {e_by_hand:.2f} local failures expected, against 2 observed" in compare_text
     _, trial_text = read_page(look, "notebooks/11_the_next_trial.html")
     two_arm = design.two_arm_logrank_design(0.45, 0.70, 60)
-    assert f"needs {two_arm['events']} local failures in all" in trial_text
+    assert f"needs {two_arm.events} local failures in all" in trial_text
 
     data_text = look("notebooks/90_the_data.html").page.inner_text("main")
     assert "patients.csv, row 5 (line 6), patient 5, column 'lc_months'" in data_text

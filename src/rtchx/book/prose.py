@@ -6,6 +6,8 @@ hard-code a conclusion that a change to ``data/`` could reverse.
 
 from __future__ import annotations
 
+from rtchx.core.compare import HazardShape, ShapeKind
+
 
 def benchmarks_verdict(low: float, high: float, benchmarks: dict[str, float]) -> str:
     """Say whether each benchmark rate (name -> fraction) lies inside the interval [low, high]."""
@@ -278,6 +280,30 @@ def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05,
     else:
         text += " The shape of the historical curve does not change the verdict."
     return text
+
+
+def shape_description(shape: HazardShape) -> str:
+    """A reference hazard's shape as a reader would say it.
+
+    Example
+    -------
+    >>> shape_description(HazardShape.weibull(0.5))
+    'Weibull, k = 0.5 (falling hazard)'
+    """
+    if shape.kind is ShapeKind.WEIBULL:
+        trend = "falling" if shape.weibull_k < 1 else "rising" if shape.weibull_k > 1 else "constant"
+        after = ", none after the time point" if shape.then_plateau else ""
+        return f"Weibull, k = {shape.weibull_k:.2g} ({trend} hazard{after})"
+    if shape.kind is ShapeKind.EARLY:
+        return (f"{100 * shape.early_share:.0f}% of the failures by the time point within "
+                f"{shape.early_months:g} months")
+    return {ShapeKind.EXPONENTIAL: "exponential (constant hazard)",
+            ShapeKind.PLATEAU: "plateau (no failures after the time point)"}[shape.kind]
+
+
+def uncertainty_shape_name(shape: HazardShape) -> str:
+    """How the reference-uncertainty sentence names a shape: 'a constant hazard' or its description."""
+    return "a constant hazard" if shape.kind is ShapeKind.EXPONENTIAL else shape_description(shape)
 
 
 def reference_uncertainty_verdict(rows: list[tuple[str, float, float]], level: float = 0.05) -> str:

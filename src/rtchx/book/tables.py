@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from rtchx.core import protocol, survival
+from rtchx.core.compare import SIZE_STANDARDISED, Comparison, HazardShape, ShapeKind, SizeBasis
 from rtchx.core.data import HISTOLOGY_NAMES
+from rtchx.core.design import Assumptions, DesignKind, TrialSize
 
 COHORT_LABELS = {"primary": "Primary", "after_r2_resection": "After R2 resection"}
 SITE_LABELS = {"head_neck": "Head and neck", "trunk": "Trunk"}
@@ -360,19 +362,55 @@ def p_text(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def comparison_table(rows: list[dict]) -> pd.DataFrame:
-    """One line per comparison (rows from ``rtchx.core.compare``): reference, basis, hazard shape, E, O/E, p."""
-    from rtchx.core.compare import label
+#: How the book names each size basis of a comparison.
+SIZE_BASIS_NAMES = {SizeBasis.BEFORE_RT: "size before RT", SizeBasis.INITIAL: "initial size",
+                    SizeBasis.NONE: "one rate for all"}
 
+
+def shape_label(shape: HazardShape) -> str:
+    """A short label for a table column or a legend: 'Exponential', 'Weibull 0.5, then flat', '80% by 24 mo'.
+
+    Example
+    -------
+    >>> shape_label(HazardShape.weibull(0.5, then_plateau=True))
+    'Weibull 0.5, then flat'
+    """
+    if shape.kind is ShapeKind.WEIBULL:
+        return f"Weibull {shape.weibull_k:.2g}" + (", then flat" if shape.then_plateau else "")
+    if shape.kind is ShapeKind.EARLY:
+        return f"{100 * shape.early_share:.0f}% by {shape.early_months:g} mo"
+    return shape.kind.value.capitalize()
+
+
+def reference_label(row: Comparison) -> str:
+    """A short reader-facing name for one comparison's reference (without its hazard shape).
+
+    Example
+    -------
+    >>> reference_label(primary)        # doctest: +SKIP
+    'Kepka by size (as cited), size before RT'
+    """
+    if row.comparator in SIZE_STANDARDISED:
+        source = "as cited" if row.comparator.endswith("cited") else "source's rates"
+        return f"Kepka by size ({source}), {SIZE_BASIS_NAMES[row.size_basis]}"
+    author = row.study.split(" ")[0]
+    treatment = {"radiotherapy + iododeoxyuridine": " (RT + IdUrd)",
+                 "radiotherapy, some with chemotherapy": " (RT, some with chemo)"}.get(row.treatment or "", "")
+    subgroup = "" if row.subgroup == "all" else f", {row.subgroup} rate"
+    return (f"{author}{treatment}: {row.historical_rate:.0%} at {row.timepoint_months:.0f} mo{subgroup}, "
+            "applied to every patient")
+
+
+def comparison_table(rows: list[Comparison]) -> pd.DataFrame:
+    """One line per comparison (``rtchx.core.compare.Comparison``): reference, hazard shape, E, O/E, p."""
     return pd.DataFrame({
-        "Reference": [label(r) for r in rows],
-        "Hazard shape": [r["shape"] for r in rows],
-        "O": [r["observed_events"] for r in rows],
-        "E": [f"{r['expected_events']:.2f}" for r in rows],
-        "O/E (95% exact)": [f"{r['o_over_e']:.2f} ({r['o_over_e_ci_low']:.2f}–{r['o_over_e_ci_high']:.2f})"
-                            for r in rows],
-        "p exact": [p_text(r["p_exact"]) for r in rows],
-        "p normal": [p_text(r["p_normal"]) for r in rows],
+        "Reference": [reference_label(r) for r in rows],
+        "Hazard shape": [r.shape.name for r in rows],
+        "O": [r.observed_events for r in rows],
+        "E": [f"{r.expected_events:.2f}" for r in rows],
+        "O/E (95% exact)": [f"{r.o_over_e:.2f} ({r.o_over_e_ci_low:.2f}–{r.o_over_e_ci_high:.2f})" for r in rows],
+        "p exact": [p_text(r.p_exact) for r in rows],
+        "p normal": [p_text(r.p_normal) for r in rows],
     })
 
 
@@ -385,6 +423,69 @@ def expected_table(contributions: pd.DataFrame, patients: pd.DataFrame, size_col
         "Months followed": contributions["months"].map("{:g}".format),
         "Local failure": contributions["event"].map({True: "yes", False: "–"}),
         "Expected failures (cumulative hazard)": contributions["cumulative_hazard"].map("{:.3f}".format),
+    })
+
+
+#: How the book names each trial design.
+DESIGN_NAMES = {DesignKind.AHERN: "Single arm, one stage (A'Hern)",
+                DesignKind.SIMON_OPTIMAL: "Single arm, two stages (Simon, optimal)",
+                DesignKind.SIMON_MINIMAX: "Single arm, two stages (Simon, minimax)",
+                DesignKind.ONE_SAMPLE_LOGRANK: "Single arm, one-sample log-rank",
+                DesignKind.TWO_ARM_LOGRANK: "Randomised, two arms (Schoenfeld)"}
+
+#: The designs whose size depends on deaths competing with local failure (they use follow-up times).
+TIME_TO_EVENT_DESIGNS = (DesignKind.ONE_SAMPLE_LOGRANK, DesignKind.TWO_ARM_LOGRANK)
+
+
+def design_name(kind: DesignKind) -> str:
+    """The book's name for a trial design.
+
+    Example
+    -------
+    >>> design_name(DesignKind.AHERN)
+    "Single arm, one stage (A'Hern)"
+    """
+    return DESIGN_NAMES[kind]
+
+
+def design_rule(size: TrialSize, assumptions: Assumptions) -> str:
+    """The rule a design applies, in words (or why no design was found).
+
+    Example
+    -------
+    >>> from rtchx.core import design
+    >>> sizes = design.trial_sizes()
+    >>> design_rule(sizes.ahern, sizes.assumptions)
+    'promising if at least 16 of 25 are controlled at 60 months'
+    """
+    d = size.plan
+    if d is None:
+        return f"not found: {size.failure}"
+    if size.design is DesignKind.AHERN:
+        return f"promising if at least {d.r} of {d.n} are controlled at {assumptions.months:g} months"
+    if size.design in (DesignKind.SIMON_OPTIMAL, DesignKind.SIMON_MINIMAX):
+        return (f"stop if {d.r1} or fewer of the first {d.n1} are controlled; promising if more than {d.r} of "
+                f"{d.n}; {d.expected_n:.1f} patients expected if the rate is only {assumptions.p0:.0%}")
+    if size.design is DesignKind.ONE_SAMPLE_LOGRANK:
+        return (f"one-sided test of the observed local failures against the historical curve: about "
+                f"{d.events_alternative:.1f} expected if the treatment works, {d.events_null:.1f} if it does not")
+    return (f"two-sided log-rank test once {d.events} local failures have occurred "
+            f"(hazard ratio {d.hazard_ratio:.2f})")
+
+
+def designs_table(sizes, with_deaths) -> pd.DataFrame:
+    """Patients each design needs, with deaths ignored and competing, and the rule it applies.
+
+    ``sizes`` and ``with_deaths`` are ``rtchx.core.design.TrialSizes`` under the same
+    assumptions, without and with a competing death hazard; the binomial designs
+    do not use it, so their cell refers to the text.
+    """
+    return pd.DataFrame({
+        "Design": [design_name(s.design) for s in sizes],
+        "Patients": [s.patients for s in sizes],
+        "Patients if deaths compete": [w.patients if w.design in TIME_TO_EVENT_DESIGNS else "see text"
+                                       for w in with_deaths],
+        "Decision rule": [design_rule(s, sizes.assumptions) for s in sizes],
     })
 
 
@@ -410,30 +511,28 @@ def published_design_table(checked: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def sensitivity_grid(rows: list[dict], shapes) -> pd.DataFrame:
+def sensitivity_grid(rows: list[Comparison], shapes) -> pd.DataFrame:
     """Exact two-sided p (with E) of every comparison under every hazard shape: one row per comparison.
 
     ``rows`` come from ``rtchx.core.compare.sensitivity``; ``shapes`` are the
     ``HazardShape`` objects in column order.
     """
-    from rtchx.core.compare import label
-
-    names = list(dict.fromkeys(label(r) for r in rows))
-    cells = {(label(r), r["shape"]): f"{p_text(r['p_exact'])} (E {r['expected_events']:.1f})" for r in rows}
+    names = list(dict.fromkeys(reference_label(r) for r in rows))
+    cells = {(reference_label(r), r.shape): f"{p_text(r.p_exact)} (E {r.expected_events:.1f})" for r in rows}
     frame = pd.DataFrame({"Reference": names})
     for shape in shapes:
-        frame[shape.label] = [cells.get((name, shape.name), "–") for name in names]
+        frame[shape_label(shape)] = [cells.get((name, shape), "–") for name in names]
     return frame
 
 
-def reference_range_table(ranges, shapes) -> pd.DataFrame:
+def reference_range_table(ranges) -> pd.DataFrame:
     """One row per hazard shape: E and the exact p at the published rates, and with the rates' uncertainty
     carried through (the middle 95% of E, and the exact p averaged over the draws).
 
-    ``ranges`` are ``rtchx.core.compare.ReferenceRange`` results, one per ``HazardShape`` of ``shapes``.
+    ``ranges`` are ``rtchx.core.compare.ReferenceRange`` results, one per hazard shape.
     """
     return pd.DataFrame({
-        "Hazard shape": [shape.label for shape in shapes],
+        "Hazard shape": [shape_label(r.shape) for r in ranges],
         "E at the published rates": [f"{r.expected:.2f}" for r in ranges],
         "E, middle 95% over the rates' uncertainty": [f"{r.expected_low:.2f}–{r.expected_high:.2f}" for r in ranges],
         "p at the published rates": [p_text(r.p_exact) for r in ranges],

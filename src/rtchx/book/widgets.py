@@ -18,8 +18,8 @@ import pandas as pd
 from IPython.display import display
 
 from rtchx.book.figures import km_groups_plot, png_bytes, product_limit_step_plot, reference_curves_plot
-from rtchx.book.tables import endpoint_label
-from rtchx.core import compare, protocol, survival
+from rtchx.book.tables import design_name, design_rule, endpoint_label
+from rtchx.core import compare, design, protocol, survival
 
 #: The line every static view carries: how to get the live version.
 LIVE_HINT = ("This is a static view of the default settings, made when the book was built. To change the "
@@ -31,17 +31,17 @@ LIVE_HINT = ("This is a static view of the default settings, made when the book 
 STATIC_VIEW_LABEL = "Explorer at its default settings (static view)"
 
 
-def _result_html(row: dict) -> str:
+def _result_html(row) -> str:
     return (
         "<table class='rtchx-result'>"
-        f"<tr><th>Observed local failures (O)</th><td>{row['observed_events']}</td></tr>"
-        f"<tr><th>Expected under the reference (E)</th><td>{row['expected_events']:.2f}</td></tr>"
-        f"<tr><th>O/E (exact {1 - row['alpha']:.0%} interval)</th><td>{row['o_over_e']:.2f} "
-        f"({row['o_over_e_ci_low']:.2f} to {row['o_over_e_ci_high']:.2f})</td></tr>"
-        f"<tr><th>Two-sided p, exact Poisson</th><td>{row['p_exact']:.3f}</td></tr>"
-        f"<tr><th>Two-sided p, normal approximation</th><td>{row['p_normal']:.3f}</td></tr>"
-        f"<tr><th>Kaplan-Meier at {row['timepoint_months']:.0f} months (95% log-log)</th>"
-        f"<td>{row['km_estimate']:.0%} ({row['km_ci_low']:.0%} to {row['km_ci_high']:.0%})</td></tr>"
+        f"<tr><th>Observed local failures (O)</th><td>{row.observed_events}</td></tr>"
+        f"<tr><th>Expected under the reference (E)</th><td>{row.expected_events:.2f}</td></tr>"
+        f"<tr><th>O/E (exact {1 - row.alpha:.0%} interval)</th><td>{row.o_over_e:.2f} "
+        f"({row.o_over_e_ci_low:.2f} to {row.o_over_e_ci_high:.2f})</td></tr>"
+        f"<tr><th>Two-sided p, exact Poisson</th><td>{row.p_exact:.3f}</td></tr>"
+        f"<tr><th>Two-sided p, normal approximation</th><td>{row.p_normal:.3f}</td></tr>"
+        f"<tr><th>Kaplan-Meier at {row.timepoint_months:.0f} months (95% log-log)</th>"
+        f"<td>{row.km_estimate:.0%} ({row.km_ci_low:.0%} to {row.km_ci_high:.0%})</td></tr>"
         "</table>"
     )
 
@@ -118,12 +118,12 @@ class ComparisonExplorer(_Explorer):
                     for r in singles.itertuples(index=False)]
         options.append(("Your own rate and time point", self.CUSTOM))
         style = {"description_width": "10em"}
-        self.comparator = w.Dropdown(options=options, value=compare.PRIMARY["comparator"],
+        self.comparator = w.Dropdown(options=options, value=compare.PRIMARY.comparator,
                                      description="Comparator", style=style, layout=w.Layout(width="95%"))
         self.size_basis = w.Dropdown(options=[("Size before radiotherapy", "before_rt"), ("Initial size", "initial")],
-                                     value=compare.PRIMARY["size_basis"], description="Size basis", style=style)
+                                     value=compare.PRIMARY.size_basis.value, description="Size basis", style=style)
         self.shape = w.ToggleButtons(options=[("Exponential", "exponential"), ("Plateau after time point", "plateau")],
-                                     value=compare.PRIMARY["shape"], description="Hazard shape", style=style)
+                                     value=compare.PRIMARY.shape.name, description="Hazard shape", style=style)
         self.alpha = w.FloatText(value=0.05, step=0.01, description="Alpha (for O/E)", style=style)
         self.rate = w.FloatText(value=0.45, step=0.05, description="Your rate (0-1)", style=style)
         self.timepoint = w.FloatText(value=60.0, step=6, description="At month", style=style)
@@ -135,44 +135,43 @@ class ComparisonExplorer(_Explorer):
                               self.result, self.plot])
         self.update()
 
-    def compute(self) -> dict:
+    def compute(self) -> compare.Comparison:
         """The comparison for the current settings; raises ValueError with a reader-facing message."""
         alpha = float(self.alpha.value)
         if self.comparator.value == self.CUSTOM:
-            row = compare.compare_rate(self.patients, float(self.rate.value), float(self.timepoint.value),
-                                       shape=self.shape.value, alpha=alpha)
-            row.update(comparator=self.CUSTOM, study="Your reference", subgroup="all")
-        elif self.comparator.value in compare.SIZE_STANDARDISED:
-            row = compare.compare_one(self.patients, self.historical, self.comparator.value,
-                                      size_basis=self.size_basis.value, shape=self.shape.value, alpha=alpha)
-        else:
-            row = compare.compare_one(self.patients, self.historical, self.comparator.value,
-                                      shape=self.shape.value, alpha=alpha)
-        return {**row, "alpha": alpha}
+            return compare.observed_vs_rate(self.patients, float(self.rate.value), float(self.timepoint.value),
+                                            shape=self.shape.value, alpha=alpha)
+        if self.comparator.value in compare.SIZE_STANDARDISED:
+            return compare.observed_vs_expected(self.patients, self.historical, self.comparator.value,
+                                                size_basis=self.size_basis.value, shape=self.shape.value,
+                                                alpha=alpha)
+        return compare.observed_vs_expected(self.patients, self.historical, self.comparator.value,
+                                            shape=self.shape.value, alpha=alpha)
 
-    def reference_curves(self, row: dict) -> dict[str, tuple[float, float]]:
-        """Legend label -> (rate, time point) of the reference curves behind ``row``."""
-        if row["comparator"] in compare.SIZE_STANDARDISED:
+    def reference_curves(self, row: compare.Comparison) -> dict[str, compare.ReferenceCurve]:
+        """Legend label -> the reference curves behind ``row``."""
+        if row.size_matched:
             h = self.historical.set_index("id")
-            return {f"Reference, {size}": (float(h.loc[i, "rate"]), float(h.loc[i, "timepoint_months"]))
-                    for size, i in compare.SIZE_STANDARDISED[row["comparator"]].items() if size != "<=5 cm"}
-        return {"Reference": (row["historical_rate"], row["timepoint_months"])}
+            return {f"Reference, {size}": compare.reference_curve(float(h.loc[i, "rate"]),
+                                                                  float(h.loc[i, "timepoint_months"]), row.shape)
+                    for size, i in compare.SIZE_STANDARDISED[row.comparator].items() if size != "<=5 cm"}
+        return {"Reference": compare.reference_curve(row.historical_rate, row.timepoint_months, row.shape)}
 
     def _set_controls(self) -> None:
         self.size_basis.disabled = self.comparator.value not in compare.SIZE_STANDARDISED
         self.rate.disabled = self.timepoint.disabled = self.comparator.value != self.CUSTOM
 
-    def figure(self, row: dict):
+    def figure(self, row: compare.Comparison):
         return reference_curves_plot(survival.kaplan_meier(self.patients, "local_control"),
-                                     self.reference_curves(row), shape=row["shape"], ylabel="Local control", xmax=130)
+                                     self.reference_curves(row), ylabel="Local control", xmax=130)
 
     def _body_html(self) -> str:
         return _result_html(self.last)
 
 
-def _design_html(rows: list[dict]) -> str:
-    body = "".join(f"<tr><th>{html.escape(r['design'])}</th><td>{r['patients'] or '–'}</td>"
-                   f"<td>{html.escape(r['rule'])}</td></tr>" for r in rows)
+def _design_html(sizes: design.TrialSizes) -> str:
+    body = "".join(f"<tr><th>{html.escape(design_name(r.design))}</th><td>{r.patients or '–'}</td>"
+                   f"<td>{html.escape(design_rule(r, sizes.assumptions))}</td></tr>" for r in sizes)
     return ("<table class='rtchx-result'><tr><th>Design</th><th>Patients</th><th>Rule</th></tr>"
             f"{body}</table>")
 
@@ -183,21 +182,19 @@ class DesignExplorer(_Explorer):
     def __init__(self, cohort_death_hazard: float):
         import ipywidgets as w
 
-        from rtchx.core import design
-
         self.cohort_death_hazard = cohort_death_hazard
         d = design.DEFAULTS
         style = {"description_width": "16em"}
-        self.p0 = w.FloatText(value=d["p0"], step=0.05, description="Historical rate (0-1)", style=style)
-        self.p1 = w.FloatText(value=d["p1"], step=0.05, description="Hoped-for rate (0-1)", style=style)
-        self.months = w.FloatText(value=d["months"], step=12, description="At month", style=style)
-        self.alpha = w.FloatText(value=d["alpha_one_sided"], step=0.01, description="Alpha (one-sided, single arm)",
+        self.p0 = w.FloatText(value=d.p0, step=0.05, description="Historical rate (0-1)", style=style)
+        self.p1 = w.FloatText(value=d.p1, step=0.05, description="Hoped-for rate (0-1)", style=style)
+        self.months = w.FloatText(value=d.months, step=12, description="At month", style=style)
+        self.alpha = w.FloatText(value=d.alpha_one_sided, step=0.01, description="Alpha (one-sided, single arm)",
                                  style=style)
-        self.alpha2 = w.FloatText(value=d["alpha_two_sided"], step=0.01, description="Alpha (two-sided, randomised)",
+        self.alpha2 = w.FloatText(value=d.alpha_two_sided, step=0.01, description="Alpha (two-sided, randomised)",
                                   style=style)
-        self.power = w.FloatText(value=d["power"], step=0.05, description="Power (0-1)", style=style)
-        self.accrual = w.FloatText(value=d["accrual"], step=12, description="Accrual (months)", style=style)
-        self.follow_up = w.FloatText(value=d["follow_up"], step=12, description="Further follow-up (months)",
+        self.power = w.FloatText(value=d.power, step=0.05, description="Power (0-1)", style=style)
+        self.accrual = w.FloatText(value=d.accrual, step=12, description="Accrual (months)", style=style)
+        self.follow_up = w.FloatText(value=d.follow_up, step=12, description="Further follow-up (months)",
                                      style=style)
         self.deaths = w.Checkbox(value=False, description="Deaths compete at this cohort's rate (log-rank designs)",
                                  layout=w.Layout(width="95%"))
@@ -209,10 +206,8 @@ class DesignExplorer(_Explorer):
         self.widget = w.VBox([*self.controls, self.result])
         self.update()
 
-    def compute(self) -> list[dict]:
+    def compute(self) -> design.TrialSizes:
         """Every design's size for the current settings; raises ValueError with a reader-facing message."""
-        from rtchx.core import design
-
         return design.trial_sizes(
             float(self.p0.value), float(self.p1.value), float(self.months.value),
             alpha_one_sided=float(self.alpha.value), alpha_two_sided=float(self.alpha2.value),

@@ -67,10 +67,10 @@ def summary(patients: pd.DataFrame) -> dict[str, float]:
     """The headline numbers, the primary comparison and the audit scorecard of one patient table."""
     values = results.headline(patients)
     out = {name: values[key] for name, (key, _) in SHOWN.items()}
-    primary = compare.compare_one(patients, data.load_historical(), compare.PRIMARY["comparator"],
-                                  size_basis=compare.PRIMARY["size_basis"])
-    out["E, primary comparison with Kepka"] = primary["expected_events"]
-    out["Exact p, primary comparison"] = primary["p_exact"]
+    primary = compare.observed_vs_expected(patients, data.load_historical(), compare.PRIMARY.comparator,
+                                           size_basis=compare.PRIMARY.size_basis)
+    out["E, primary comparison with Kepka"] = primary.expected_events
+    out["Exact p, primary comparison"] = primary.p_exact
     ledger = audit.ledger(data.load_resource("claims"), patients)
     for status, count in audit.scorecard(ledger).items():
         out[f"Audit: {status}"] = int(count)
