@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import doctest
 import json
 import math
 import subprocess
@@ -130,3 +131,12 @@ def test_follow_up_table_renders_the_core_result():
 
 def test_months_text():
     assert tables.months_text(13.0) == "13 months" and tables.months_text(math.inf) == "not reached"
+
+
+@pytest.mark.parametrize("module", [data, protocol, results, survival], ids=lambda m: m.__name__)
+def test_the_docstring_examples_run(module):
+    # the Example sections are documentation a reader copies: each must print what it shows
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder().find(module):
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0

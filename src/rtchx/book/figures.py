@@ -13,8 +13,11 @@ import matplotlib.text
 import matplotlib.transforms
 import seaborn as sns
 from lifelines import KaplanMeierFitter
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from rtchx.book.tables import ENDPOINT_LABELS
+from rtchx.core import protocol
 
 #: seaborn's "colorblind" palette: distinguishable under the common colour-vision deficiencies.
 PALETTE = sns.color_palette("colorblind")
@@ -84,6 +87,30 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
 
     Returns the matplotlib Figure. Months on the x-axis, the estimate in percent on the y-axis;
     the legend names the fit's endpoint for readers (``ENDPOINT_LABELS``).
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        A fit from ``rtchx.core.survival.kaplan_meier``.
+    ylabel : str
+        What the curve measures, in words.
+    xmax : float, optional
+        The end of the time axis in months (default: a little past the last time).
+    at_risk_times : list of float, optional
+        Months at which to print the numbers still at risk, below the axis.
+    ax : matplotlib Axes, optional
+        Draw into it instead of a new figure.
+
+    Returns
+    -------
+    Figure
+        The figure (close it after gluing).
+
+    Example
+    -------
+    >>> from rtchx.core import data, survival
+    >>> fit = survival.kaplan_meier(data.load_patients(), "local_control")
+    >>> fig = km_plot(fit, ylabel="Free of local failure", at_risk_times=[0, 24, 48])   # doctest: +SKIP
     """
     if ax is None:
         fig, ax = plt.subplots()
@@ -148,8 +175,6 @@ def schedule_figure(courses, weeks: int = 7):
     -------
     >>> fig = schedule_figure(protocol.courses(patients))   # doctest: +SKIP
     """
-    from rtchx.core import protocol
-
     rows_per_course = [2 + bool(c.hyperthermia_patients) for c in courses]
     fig, axes = plt.subplots(len(courses), 1, figsize=(7.0, 1.3 + 0.75 * sum(rows_per_course)), sharex=True,
                              gridspec_kw={"height_ratios": rows_per_course})
@@ -230,9 +255,6 @@ BAND_COLOUR = PALETTE[2]
 
 def _legend_handles(panel) -> list:
     """What a panel of ``km_panels`` draws, in words: estimate or band."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
     if isinstance(panel, EstimatePanel):
         handles = [Line2D([], [], color=PALETTE[0], lw=2, label="Kaplan-Meier estimate"),
                    Patch(color=PALETTE[0], alpha=0.25, label=f"{100 * (1 - panel.fit.alpha):.0f}% confidence band"),

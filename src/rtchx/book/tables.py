@@ -27,7 +27,25 @@ def _radiotherapy(row: pd.Series) -> str:
 
 
 def patient_frame(patients: pd.DataFrame) -> pd.DataFrame:
-    """One row per patient with the columns of Table 3, spelt out for a reader."""
+    """One row per patient with the columns of Table 3, spelt out for a reader.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``rtchx.core.data.load_patients``).
+
+    Returns
+    -------
+    DataFrame
+        Patient, Block, Histology, Site, Stage / grade, Size, Radiotherapy, Ifosfamide,
+        Toxicity, Local control, Survival and Status, as text.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patient_frame(data.load_patients()).loc[7, ["Size", "Radiotherapy"]].tolist()   # patient 8
+    ['15 → 4 cm', '66.0 Gy (HF + HT)']
+    """
     return pd.DataFrame({
         "Patient": patients["patient"],
         "Block": patients["cohort"].map(COHORT_LABELS),
@@ -65,7 +83,26 @@ def _constraint_text(field: dict) -> str:
 
 
 def schema_table(package: dict, resource_name: str) -> pd.DataFrame:
-    """The data dictionary of one resource, read from ``datapackage.json`` so it never drifts."""
+    """The data dictionary of one resource, read from ``datapackage.json`` so it never drifts.
+
+    Parameters
+    ----------
+    package : dict
+        The descriptor (``rtchx.core.data.read_datapackage``).
+    resource_name : str
+        The resource, e.g. ``"patients"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per column of the file: Column, Type, Meaning and Rules (in words).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> schema_table(data.read_datapackage(), "patients")["Column"].iloc[0]
+    'patient'
+    """
     resource = next(r for r in package["resources"] if r["name"] == resource_name)
     return pd.DataFrame([
         {
@@ -273,7 +310,23 @@ def ifosfamide_table(patients: pd.DataFrame) -> pd.DataFrame:
 
 
 def months_text(value: float) -> str:
-    """A time for prose: '13 months', or 'not reached' for a median or limit the curve never reaches."""
+    """A time for prose: '13 months', or 'not reached' for a median or limit the curve never reaches.
+
+    Parameters
+    ----------
+    value : float
+        Months; ``inf`` where the curve never gets there.
+
+    Returns
+    -------
+    str
+        The words to paste.
+
+    Example
+    -------
+    >>> months_text(13.0), months_text(float("inf"))
+    ('13 months', 'not reached')
+    """
     import math
 
     return "not reached" if math.isinf(value) else f"{value:.0f} months"
@@ -308,7 +361,24 @@ def case_report_comparison(row: pd.Series, claims: pd.DataFrame) -> pd.DataFrame
 
 
 def historical_table(historical: pd.DataFrame) -> pd.DataFrame:
-    """The comparator figures for reading: rate in percent, time point in months, blanks as dashes."""
+    """The comparator figures for reading: rate in percent, time point in months, blanks as dashes.
+
+    Parameters
+    ----------
+    historical : DataFrame
+        ``rtchx.core.data.load_historical()``.
+
+    Returns
+    -------
+    DataFrame
+        Id, Study, Subgroup, Endpoint, Months, Rate, Of and Stated in, as text.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> historical_table(data.load_historical()).set_index("Id").loc["rt_alone_range_high", "Rate"]
+    '45%'
+    """
     return pd.DataFrame({
         "Id": historical["id"],
         "Study": historical["study"],

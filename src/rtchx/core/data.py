@@ -41,6 +41,21 @@ def find_data_dir(start: str | os.PathLike | None = None) -> Path:
     the working directory) and each of its parents, so the repository root and
     ``notebooks/`` both work; and at the repository this package was installed
     from (an editable install), so a test's temporary folder works too.
+
+    Parameters
+    ----------
+    start : path, optional
+        Where to start looking (default: the working directory).
+
+    Returns
+    -------
+    Path
+        The folder that holds ``datapackage.json``.
+
+    Example
+    -------
+    >>> (find_data_dir() / "datapackage.json").is_file()
+    True
     """
     override = os.environ.get(DATA_DIR_ENV)
     if override:
@@ -62,7 +77,23 @@ def find_data_dir(start: str | os.PathLike | None = None) -> Path:
 
 
 def read_datapackage(data_dir: Path | None = None) -> dict:
-    """The parsed ``datapackage.json`` descriptor."""
+    """The parsed ``datapackage.json`` descriptor.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        The folder holding it (default: ``find_data_dir()``).
+
+    Returns
+    -------
+    dict
+        The descriptor: its ``resources`` list each file with its schema and hash.
+
+    Example
+    -------
+    >>> [r["name"] for r in read_datapackage()["resources"]][:2]
+    ['patients', 'historical']
+    """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
 
@@ -160,7 +191,30 @@ _RULES = {"patients": _patient_rules, "historical": _historical_rules, "publishe
 
 
 def load_resource(name: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """Load one resource of the data package, validated against its schema and cross-field rules."""
+    """Load one resource of the data package, validated against its schema and cross-field rules.
+
+    Parameters
+    ----------
+    name : str
+        The resource's name in ``datapackage.json`` (``"patients"``, ``"claims"``, ...).
+    data_dir : Path, optional
+        The folder holding the package (default: ``find_data_dir()``).
+
+    Returns
+    -------
+    DataFrame
+        One column per schema field, typed as the schema says.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem found: file, row, column and what was expected.
+
+    Example
+    -------
+    >>> float(load_resource("claims").set_index("id").loc["r_lc_5y", "reported"])
+    70.0
+    """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     resource = _resource(read_datapackage(data_dir), name)
     path = data_dir / resource["path"]
@@ -172,12 +226,44 @@ def load_resource(name: str, data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def load_patients(data_dir: Path | None = None) -> pd.DataFrame:
-    """The eleven patients of Table 3, validated, indexed 0..10 in table order."""
+    """The eleven patients of Table 3, validated, indexed 0..10 in table order.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        The folder holding the package (default: ``find_data_dir()``).
+
+    Returns
+    -------
+    DataFrame
+        One row per patient, the columns of ``data/patients.csv``.
+
+    Example
+    -------
+    >>> load_patients()["patient"].tolist()
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    """
     return load_resource("patients", data_dir)
 
 
 def load_historical(data_dir: Path | None = None) -> pd.DataFrame:
-    """The historical comparator figures, validated."""
+    """The historical comparator figures, validated.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        The folder holding the package (default: ``find_data_dir()``).
+
+    Returns
+    -------
+    DataFrame
+        One row per outside figure (``data/historical.csv``), rates as fractions.
+
+    Example
+    -------
+    >>> float(load_historical().set_index("id").loc["rt_alone_range_high", "rate"])
+    0.45
+    """
     return load_resource("historical", data_dir)
 
 
@@ -245,6 +331,21 @@ def rehash(data_dir: Path | None = None) -> dict[str, str]:
 
     For a maintainer who changed a data file on purpose. The descriptor is
     rewritten with its key order kept.
+
+    Parameters
+    ----------
+    data_dir : Path, optional
+        The folder holding the package (default: ``find_data_dir()``).
+
+    Returns
+    -------
+    dict
+        File name -> its new hex sha256.
+
+    Example
+    -------
+    >>> rehash(scratch_copy_of_data)   # doctest: +SKIP
+    {'patients.csv': '5f1c...', ...}
     """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     descriptor_path = data_dir / "datapackage.json"
@@ -300,6 +401,22 @@ def with_derived_columns(patients: pd.DataFrame) -> pd.DataFrame:
     Adds ``histology_name``, ``size_class_initial``, ``size_class_before_rt``,
     ``intended_ifosfamide_g_m2``, ``ifosfamide_cycles_given``, ``regimen_complete``
     and ``died`` (status DOD).
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``load_patients``).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the derived columns added.
+
+    Example
+    -------
+    >>> derived = with_derived_columns(load_patients())
+    >>> derived.loc[derived["patient"] == 1, ["size_class_initial", "ifosfamide_cycles_given"]].values.tolist()
+    [['5-10 cm', 1]]
     """
     out = patients.copy()
     out["histology_name"] = out["histology"].map(HISTOLOGY_NAMES)
