@@ -11,6 +11,7 @@ import pytest
 
 from rtchx.book import prose, tables
 from rtchx.core import audit, data, quantities
+from rtchx.core.audit import Caveat, Status
 
 
 @pytest.fixture(scope="module")
@@ -25,43 +26,43 @@ def ledger(claims, patients):
 
 @pytest.mark.parametrize("claim, status, value", [
     # 8 grade-3 rows in Table 3 (counted by hand from the CSV): the count is exact ...
-    ("t1_grade3_n", "reproduced", 8),
+    ("t1_grade3_n", Status.REPRODUCED, 8),
     # ... and 8/11 = 72.73%, printed as 73%
-    ("t1_grade3_pct", "rounding", 100 * 8 / 11),
+    ("t1_grade3_pct", Status.ROUNDING, 100 * 8 / 11),
     # deaths at 1, 4, 5, 9, 10, 13, 26, 30 of 11: S first <= 1/2 at 13 months, not 26
-    ("r_os_median", "discrepant", 13),
+    ("r_os_median", Status.DISCREPANT, 13),
     # 66% of 11: 7/11 = 63.6%, 8/11 = 72.7%; no count prints as 66 whichever way it is rounded
-    ("d_metastases_pct", "impossible", None),
+    ("d_metastases_pct", Status.IMPOSSIBLE, None),
     # age is not in Table 3
-    ("t1_age_median", "not computable", None),
+    ("t1_age_median", Status.NOT_COMPUTABLE, None),
     # bounds: latest death 30 <= 38 months; the tumour of the death during therapy 25 >= 20 cm
-    ("r_latest_death", "reproduced", 30),
-    ("r_death_tumour_cm", "reproduced", 25),
+    ("r_latest_death", Status.REPRODUCED, 30),
+    ("r_death_tumour_cm", Status.REPRODUCED, 25),
     # "five to seven weeks": 72.6 Gy once daily needs 37 fractions of at most 2 Gy, 7.4 weeks > 7
-    ("f1_weeks_max", "discrepant", 7.4),
+    ("f1_weeks_max", Status.DISCREPANT, 7.4),
     # ... and the shortest, 50 Gy, is 25 x 2.0 Gy: five weeks, not fewer
-    ("f1_weeks_min", "reproduced", 5.0),
+    ("f1_weeks_min", Status.REPRODUCED, 5.0),
     # every once-daily total mixes 1.8 and 2.0 Gy fractions (55.6 = 2 x 1.8 + 26 x 2.0, 59.6 = 2 x 1.8 + 28 x 2.0,
     # 72.6 = 7 x 1.8 + 30 x 2.0; the rest use one size): 9 of the 9 once-daily courses
-    ("m_whole_fractions", "reproduced", 9),
+    ("m_whole_fractions", Status.REPRODUCED, 9),
     # Table 2: 9 3D conformal + 2 IMRT = 11 of 11, so no patient is left for the 2-D planning the methods name
-    ("m_planned_2d", "impossible", None),
+    ("m_planned_2d", Status.IMPOSSIBLE, None),
     # Goffman's 37% "worse than the here described survival rates": overall survival at 3 years is 3/11 = 27.3%
-    ("d_goffman_lc_vs_survival", "discrepant", 100 * 3 / 11),
+    ("d_goffman_lc_vs_survival", Status.DISCREPANT, 100 * 3 / 11),
 ])
 def test_status_worked_out_by_hand(ledger, claim, status, value):
-    assert ledger.loc[claim, "status"] == status
+    assert ledger.loc[claim, "status"] is status
     if value is None:
-        assert pd.isna(ledger.loc[claim, "reproduced"])
+        assert pd.isna(ledger.loc[claim, "recomputed"])
     else:
-        assert ledger.loc[claim, "reproduced"] == pytest.approx(value)
+        assert ledger.loc[claim, "recomputed"] == pytest.approx(value)
 
 
 def test_every_status_is_exercised_and_every_claim_classified(ledger, claims):
     assert len(ledger) == len(claims)
-    assert set(ledger["status"]) == set(audit.STATUSES)
-    assert ledger["status"].notna().all()
-    unexplained = ledger[(ledger["status"] != "reproduced") & (ledger["explanation"] == "")]
+    assert set(ledger["status"]) == set(Status)
+    assert all(isinstance(s, Status) for s in ledger["status"])
+    unexplained = ledger[(ledger["status"] != Status.REPRODUCED) & (ledger["explanation"] == "")]
     assert unexplained.empty, list(unexplained.index)
 
 
@@ -73,17 +74,17 @@ def test_granularity_by_hand(reported, n, counts):
 
 
 @pytest.mark.parametrize("args, status", [
-    ((70, "%", None, "eq", 70.0), "reproduced"),
-    ((91, "months", None, "eq", 91.225), "rounding"),
-    ((72.6, "Gy", None, "eq", 72.64), "rounding"),
-    ((72.6, "Gy", None, "eq", 72.8), "discrepant"),
-    ((38, "months", None, "le", 39.0), "discrepant"),
-    ((20, "cm", None, "ge", 20.0), "reproduced"),
-    ((46, "%", 11, "eq", 6), "discrepant"),       # a possible percentage, but of the wrong count
-    ((66, "%", 11, "eq", quantities.NotComputable("x")), "impossible"),  # impossibility comes first
+    ((70, "%", None, "eq", 70.0), Status.REPRODUCED),
+    ((91, "months", None, "eq", 91.225), Status.ROUNDING),
+    ((72.6, "Gy", None, "eq", 72.64), Status.ROUNDING),
+    ((72.6, "Gy", None, "eq", 72.8), Status.DISCREPANT),
+    ((38, "months", None, "le", 39.0), Status.DISCREPANT),
+    ((20, "cm", None, "ge", 20.0), Status.REPRODUCED),
+    ((46, "%", 11, "eq", 6), Status.DISCREPANT),       # a possible percentage, but of the wrong count
+    ((66, "%", 11, "eq", quantities.NotComputable("x")), Status.IMPOSSIBLE),  # impossibility comes first
 ])
 def test_classify(args, status):
-    assert audit.classify(*args)[0] == status
+    assert audit.classify(*args)[0] is status
 
 
 def test_unknown_check_key_is_an_error_not_a_skip(claims, patients):
@@ -114,7 +115,7 @@ def test_cli_prints_the_full_ledger_as_json(repo, claims):
     assert len(records) == len(claims)
     for record in records:
         assert {"id", "location", "quantity", "reported", "reproduced", "status", "explanation"} <= set(record)
-        assert record["status"] in audit.STATUSES
+        assert record["status"] in {s.value for s in Status}
         assert (record["reproduced"] is None) == (record["status"] in ("impossible", "not computable"))
 
 
@@ -124,10 +125,10 @@ def test_a_claim_about_a_failure_the_data_no_longer_have_is_not_computable(patie
     edited.loc[edited["patient"] == 5, "local_failure"] = False
     table = audit.ledger(claims, edited)
     second = table[table["check"] == "lf_time_second"]
-    assert len(second) and set(second["status"]) == {"not computable"}
+    assert len(second) and set(second["status"]) == {Status.NOT_COMPUTABLE}
     assert "too few matching patients" in second["explanation"].iloc[0]
     first = table[table["check"] == "lf_time_first"]
-    assert set(first["status"]) != {"not computable"}   # the one failure left still has a time
+    assert set(first["status"]) != {Status.NOT_COMPUTABLE}   # the one failure left still has a time
 
 
 def test_decimals_as_the_paper_printed_them(ledger):
@@ -141,9 +142,9 @@ def test_decimals_as_the_paper_printed_them(ledger):
 
 def test_classify_rounds_to_the_printed_decimals():
     # 49.6 Gy prints as 50 with no decimals but not as 50.0 with one
-    assert audit.classify(50.0, "Gy", None, "eq", 49.6, decimals=0)[0] == "rounding"
-    assert audit.classify(50.0, "Gy", None, "eq", 49.6, decimals=1)[0] == "discrepant"
-    assert audit.classify(0.37, "p", None, "eq", 0.372, decimals=2)[0] == "rounding"
+    assert audit.classify(50.0, "Gy", None, "eq", 49.6, decimals=0)[0] is Status.ROUNDING
+    assert audit.classify(50.0, "Gy", None, "eq", 49.6, decimals=1)[0] is Status.DISCREPANT
+    assert audit.classify(0.37, "p", None, "eq", 0.372, decimals=2)[0] is Status.ROUNDING
 
 
 def test_caveats_are_marked_and_counted_apart(ledger):
@@ -151,9 +152,10 @@ def test_caveats_are_marked_and_counted_apart(ledger):
     assert {k: c.value for k, c in flagged.items()} == {
         "a_lc_mean": "misleading", "r_latest_death": "misleading", "r_at_risk_2y_under_10cm": "misleading",
         "d_goffman_lc_vs_survival": "not comparable", "m_whole_fractions": "misleading"}
-    assert audit.caveat_counts(ledger).to_dict() == {"misleading": 4, "not comparable": 1}
+    score = audit.scorecard(ledger)
+    assert score.by_caveat() == {Caveat.MISLEADING: 4, Caveat.NOT_COMPARABLE: 1}
     # a caveat does not change the status: the literal claims still hold
-    assert ledger.loc["r_latest_death", "status"] == "reproduced"
+    assert ledger.loc["r_latest_death", "status"] is Status.REPRODUCED
     table = tables.audit_table(ledger.reset_index()).set_index(ledger.index)
     assert "⚠ misleading" in table.loc["r_latest_death", "Status"]
     assert "≠ not comparable" in table.loc["d_goffman_lc_vs_survival", "Status"]
@@ -246,3 +248,41 @@ def test_other_denominators_of_a_percentage_by_hand():
     # 66% prints for 2/3, 4/6 and 6/9 (66.7%, rounded down); for no other group of up to 11
     assert audit.other_denominators(66, 11) == {3: [2], 6: [4], 9: [6]}
     assert audit.other_denominators(50, 4) == {2: [1], 4: [2]}
+
+
+def test_scorecard_counts_the_statuses_of_the_saved_ledger(ledger, repo):
+    # tests/fixtures/cli/audit.json was saved before statuses became an enum (they were strings then): counting
+    # its strings is a second way to the same numbers. Chapter 9 printed the same: 129 claims, 30 not computable,
+    # 99 checkable, 69 holding (55 exactly, 14 after rounding), 28 discrepant (17 distinct), 2 impossible,
+    # 4 misleading (all 4 among those that hold), 1 not comparable.
+    saved = json.loads((repo / "tests" / "fixtures" / "cli" / "audit.json").read_text())
+    statuses = [r["status"] for r in saved]
+    score = audit.scorecard(ledger.reset_index())
+    assert {s.value: n for s, n in score.by_status().items()} == {s.value: statuses.count(s.value) for s in Status}
+    assert (score.claims, score.checkable, score.holding) == (129, 99, 69)
+    assert (score.reproduced, score.rounding, score.discrepant, score.impossible, score.not_computable) == (
+        55, 14, 28, 2, 30)
+    assert (score.misleading, score.not_comparable, score.holding_misleading, score.distinct_discrepant) == (
+        4, 1, 4, 17)
+
+
+def test_status_agrees_and_check_claims(claims, patients):
+    assert [s.agrees for s in Status] == [True, True, False, False, None]
+    checked = audit.check_claims(claims, patients).set_index("id")
+    # t1_grade3_pct: 8/11 = 72.7%, printed 73% (rounding, agrees); r_os_median 13 against 26; age not in Table 3
+    assert checked.loc[["t1_grade3_pct", "r_os_median", "t1_age_median"], "agrees"].tolist() == [True, False, None]
+    assert checked.loc["t1_age_median", "recomputed"] is None
+
+
+def test_book_tables_bold_the_rows_their_types_flag(ledger):
+    # a row is bold because its cell is flagged, whatever symbol it starts with
+    frame = pd.DataFrame({"A": [1, 2, 3], "": [tables.Verdict.AGREES, tables.Verdict.DIFFERS,
+                                               tables.Mark("✗ looks bad but is not flagged")]})
+    markdown = tables.BookTable(frame, caption="c", label="tbl-x")._repr_markdown_()
+    assert "| **2** | **✗ differs** |" in markdown and "| 1 | ✓ agrees |" in markdown
+    assert "| 3 | ✗ looks bad but is not flagged |" in markdown
+    # the ledger: discrepant and impossible rows are bold, a reproduced claim with a caveat is not
+    shown = tables.audit_table(ledger.reset_index())
+    bold = tables.BookTable(shown, caption="c", label="tbl-y")._flagged()
+    assert bold.tolist() == [s in (Status.DISCREPANT, Status.IMPOSSIBLE) for s in ledger["status"]]
+    assert bold.sum() == 28 + 2

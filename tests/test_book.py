@@ -282,6 +282,6 @@ def test_front_page_states_the_findings_as_plain_linked_text(built_book):
     sizes = [r["patients"] for r in design.trial_sizes() if r["patients"]]
     for shown in (f"predicts {primary['expected_events']:.1f}", f"p is {primary['p_exact']:.3f}",
                   f"below k = {scan.flips_two_sided[0]:.2f}", f"Of the {len(ledger)} numbers",
-                  f"{score['discrepant']} do not", "Five-year local control reproduces"):
+                  f"{score.discrepant} do not", "Five-year local control reproduces"):
         assert shown in text, (shown, text)
     assert any(str(n) in text for n in sizes)

@@ -337,7 +337,7 @@ def test_glued_numbers_equal_independent_calculations(look, built_book):
 
     audit_page, audit_text = read_page(look, "notebooks/09_audit.html")
     score = audit.scorecard(audit.ledger(data.load_resource("claims", root / "data"), patients))
-    assert f"{score['discrepant']} do not" in audit_text
+    assert f"{score.discrepant} do not" in audit_text
     assert audit_page.query_selector(".status-discrepant") is not None  # the status colours reached the page
 
     _, intro_text = read_page(look, "book/intro.html")

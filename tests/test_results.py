@@ -114,7 +114,7 @@ def test_table1_flags_the_size_rows(compared):
 
 
 def test_book_table_offers_a_numbered_myst_table_and_html():
-    frame = pd.DataFrame({"A": [1, 2], "": ["✓ agrees", "✗ differs"]})
+    frame = pd.DataFrame({"A": [1, 2], "": [tables.Verdict.AGREES, tables.Verdict.DIFFERS]})
     table = tables.BookTable(frame, caption="Caption | with a bar", label="tbl-x")
     markdown = table._repr_markdown_()
     assert markdown.startswith("```{table} Caption | with a bar\n:name: tbl-x\n")

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from rtchx.core import audit, compare, data, design, results
+from rtchx.book.tables import STATUS_SYMBOLS, why_text
 from rtchx.core.schema import DataValidationError
 
 
@@ -73,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         records = [
             {"id": r.id, "location": r.location, "phrase": r.phrase, "quantity": r.quantity, "reported": r.reported,
              "decimals": int(r.decimals), "unit": r.unit,
-             "reproduced": None if r.reproduced is None or math.isnan(r.reproduced) else r.reproduced,
-             "status": r.status, "caveat": None if r.caveat is None else r.caveat.value,
-             "explanation": r.explanation, "chapter": r.chapter}
+             "reproduced": None if r.recomputed is None or math.isnan(r.recomputed) else r.recomputed,
+             "status": r.status.value, "caveat": None if r.caveat is None else r.caveat.value,
+             "explanation": why_text(r.explanation, r.caveat, r.contrast_text, r.note), "chapter": r.chapter}
             for r in table.itertuples(index=False)
         ]
         if args.json:
@@ -84,10 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             for r in records:
                 shown = "-" if r["reproduced"] is None else f"{r['reproduced']:.4g}"
                 printed = f"{r['reported']:.{r['decimals']}f}"
-                print(f"{audit.SYMBOLS[r['status']]} {r['id']:<28} reported {printed:<6} "
+                print(f"{STATUS_SYMBOLS[audit.Status(r['status'])]} {r['id']:<28} reported {printed:<6} "
                       f"recomputed {shown:<7} {r['status']}" + (f" ({r['caveat']})" if r["caveat"] else ""))
-            print(", ".join(f"{n} {s}" for s, n in audit.scorecard(table).items()) + "; flagged apart: "
-                  + ", ".join(f"{n} {c}" for c, n in audit.caveat_counts(table).items()))
+            score = audit.scorecard(table)
+            print(", ".join(f"{n} {s.value}" for s, n in score.by_status().items()) + "; flagged apart: "
+                  + ", ".join(f"{n} {c.value}" for c, n in score.by_caveat().items()))
         return 0
     if args.command == "results":
         values = results.headline(data.with_derived_columns(data.load_patients(data_dir))).as_dict()
@@ -118,3 +120,5 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+        # The JSON is a stable interface (tests/fixtures/cli/audit.json): the recomputed value keeps its old key,
+        # "reproduced", although the ledger calls it ``recomputed``; the explanation carries the caveat's mark.

@@ -18,8 +18,8 @@ import pandas as pd
 from IPython.display import display
 
 from rtchx.book.figures import km_groups_plot, png_bytes, product_limit_step_plot, reference_curves_plot
-from rtchx.book.tables import design_name, design_rule, endpoint_label
-from rtchx.core import compare, design, protocol, survival
+from rtchx.book.tables import design_name, design_rule, endpoint_label, whatif_table
+from rtchx.core import compare, design, protocol, survival, whatif
 
 #: The line every static view carries: how to get the live version.
 LIVE_HINT = ("This is a static view of the default settings, made when the book was built. To change the "
@@ -381,15 +381,17 @@ class KaplanMeierByHand(_Explorer):
 
 
 class WhatIfExplorer(_Explorer):
-    """Change one patient's record and see every headline estimate and the audit statuses change."""
+    """Change one patient's record and see every headline estimate and the audit statuses change.
 
-    def __init__(self, patients: pd.DataFrame, patient: int = 10, change: str = "censor_death"):
-        import ipywidgets as w
+    ``patients``, ``historical`` and ``claims`` are the tables ``rtchx.core.data``
+    loads (Table 3 with derived columns, historical.csv, claims.csv).
+    """
 
-        from rtchx.core import whatif
-
-        self.patients = patients
-        self.before = whatif.summary(patients)   # Table 3's own numbers: the same for every setting
+    def __init__(self, patients: pd.DataFrame, historical: pd.DataFrame, claims: pd.DataFrame, patient: int = 10,
+                 change: str = "censor_death"):
+        self.patients, self.historical, self.claims = patients, historical, claims
+        # Table 3's own numbers: the same for every setting
+        self.before = whatif.summary(patients, historical, claims)
         style = {"description_width": "10em"}
         self.patient = w.Dropdown(options=[int(p) for p in patients["patient"]], value=patient,
                                   description="Patient", style=style)
@@ -404,17 +406,14 @@ class WhatIfExplorer(_Explorer):
         self.update()
 
     def compute(self) -> pd.DataFrame:
-        from rtchx.core import whatif
-
-        return whatif.compare_scenarios(self.patients, int(self.patient.value), self.change.value,
-                                        float(self.month.value), before=self.before)
+        return whatif_table(whatif.recompute_with_change(
+            self.patients, self.historical, self.claims, int(self.patient.value), self.change.value,
+            float(self.month.value), before=self.before))
 
     def _set_controls(self) -> None:
         self.month.disabled = self.change.value != "local_failure_at"
 
     def _body_html(self) -> str:
-        from rtchx.core import whatif
-
         what = whatif.CHANGES[self.change.value].lower()
         moved = {i for i, changed in enumerate(self.last["Changed"]) if changed}   # mark every row that moved
         table = _table_html(self.last, moved)

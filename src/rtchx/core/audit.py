@@ -21,7 +21,10 @@ claims are true to the letter yet mislead (a bound far from the value, a
 statement true only of one reading), or set side by side things that cannot be
 compared; ``data/claims.csv`` marks them in its ``caveat`` column (``Caveat``),
 and the ledger shows beside them a second number from Table 3 (``contrast``).
-They keep their status and are counted separately (``caveat_counts``).
+They keep their status and are counted separately (``Scorecard``).
+
+Statuses and caveats are enums (``Status``, ``Caveat``); the book layer
+(``rtchx.book.tables``) decides how a reader sees them.
 """
 
 from __future__ import annotations
@@ -35,8 +38,25 @@ import pandas as pd
 
 from rtchx.core import phrases, quantities, survival
 
-STATUSES = ("reproduced", "rounding", "discrepant", "impossible", "not computable")
-SYMBOLS = {"reproduced": "✓", "rounding": "≈", "discrepant": "✗", "impossible": "⊘", "not computable": "?"}
+
+class Status(Enum):
+    """What recomputing one claim from Table 3 gave, in the order the statuses are listed."""
+
+    REPRODUCED = "reproduced"            # the same value, or the stated bound holds
+    ROUNDING = "rounding"                # the same once rounded as the paper rounds
+    DISCREPANT = "discrepant"            # Table 3 gives a different value
+    IMPOSSIBLE = "impossible"            # the paper's own numbers exclude it
+    NOT_COMPUTABLE = "not computable"    # Table 3 lacks what the number needs
+
+    @property
+    def holds(self) -> bool:
+        """Whether the claim follows from Table 3, exactly or after rounding."""
+        return self in (Status.REPRODUCED, Status.ROUNDING)
+
+    @property
+    def agrees(self) -> bool | None:
+        """True if the claim holds, False if it does not, None if Table 3 cannot say."""
+        return None if self is Status.NOT_COMPUTABLE else self.holds
 
 
 class Caveat(Enum):
@@ -44,9 +64,6 @@ class Caveat(Enum):
 
     MISLEADING = "misleading"            # true to the letter, but a reader would take it to say more
     NOT_COMPARABLE = "not comparable"    # sets side by side quantities that measure different things
-
-
-CAVEAT_SYMBOLS = {Caveat.MISLEADING: "⚠", Caveat.NOT_COMPARABLE: "≠"}
 
 
 def _decimals(value: float) -> int:
@@ -71,7 +88,7 @@ def granularity(reported: float, n: int) -> list[int]:
 
 
 def classify(reported: float, unit: str, denominator, relation: str, value,
-             decimals: int | None = None) -> tuple[str, float | None, str]:
+             decimals: int | None = None) -> tuple[Status, float | None, str]:
     """(status, recomputed value in the claim's unit, explanation) for one claim.
 
     ``decimals`` is how many the paper printed (from the claim's phrase); by
@@ -82,23 +99,23 @@ def classify(reported: float, unit: str, denominator, relation: str, value,
         if not granularity(reported, n):
             near = ", ".join(f"{k}/{n} = {100 * k / n:.1f}%" for k in range(n + 1)
                              if abs(100 * k / n - reported) < 100 / n)
-            return "impossible", None, f"No count out of {n} prints as {reported:g}%: {near}."
+            return Status.IMPOSSIBLE, None, f"No count out of {n} prints as {reported:g}%: {near}."
     if isinstance(value, quantities.NotComputable):
-        return "not computable", None, value.reason
+        return Status.NOT_COMPUTABLE, None, value.reason
     if unit == "%" and pd.notna(denominator):
         value = 100 * value / int(denominator)
     value = float(value)
     given = f"{value:g}" if value.is_integer() else f"{value:.1f}"
     if relation == "le":
         ok = value <= reported
-        return ("reproduced", value, "") if ok else (
-            "discrepant", value, f"From Table 3: {given}, beyond the stated bound of {reported:g}.")
+        return (Status.REPRODUCED, value, "") if ok else (
+            Status.DISCREPANT, value, f"From Table 3: {given}, beyond the stated bound of {reported:g}.")
     if relation == "ge":
         ok = value >= reported
-        return ("reproduced", value, "") if ok else (
-            "discrepant", value, f"From Table 3: {given}, short of the stated bound of {reported:g}.")
+        return (Status.REPRODUCED, value, "") if ok else (
+            Status.DISCREPANT, value, f"From Table 3: {given}, short of the stated bound of {reported:g}.")
     if math.isclose(value, reported, abs_tol=1e-9):
-        return "reproduced", value, ""
+        return Status.REPRODUCED, value, ""
     places = _decimals(reported) if decimals is None else decimals
     scale = 10 ** places
     nearest = math.floor(value * scale + 0.5) / scale
@@ -107,8 +124,8 @@ def classify(reported: float, unit: str, denominator, relation: str, value,
     if any(math.isclose(r, reported) for r in (nearest, truncated, upward)):
         how = "rounds" if math.isclose(nearest, reported) else "is rounded down" if math.isclose(
             truncated, reported) else "is rounded up"
-        return "rounding", value, f"{value:.{places + 2}f} {how} to {reported:g}."
-    return "discrepant", value, f"Table 3 gives {value:.{max(places, 1)}f}, the paper {reported:g}."
+        return Status.ROUNDING, value, f"{value:.{places + 2}f} {how} to {reported:g}."
+    return Status.DISCREPANT, value, f"Table 3 gives {value:.{max(places, 1)}f}, the paper {reported:g}."
 
 
 def _shown(value: float, unit: str) -> str:
@@ -120,23 +137,23 @@ def _shown(value: float, unit: str) -> str:
 
 
 def _paper_room(claim, room: quantities.PaperRoom, reported: dict[str, float],
-                quantity: dict[str, str]) -> tuple[str, None, str]:
+                quantity: dict[str, str]) -> tuple[Status, None, str]:
     """Classify a claim against the room the paper's own counts leave for it."""
     try:
         left = room.room(reported)
     except KeyError as error:
-        return "not computable", None, f"The paper's count {error} is not among these claims."
+        return Status.NOT_COMPUTABLE, None, f"The paper's count {error} is not among these claims."
     parts = ", ".join(f"{quantity[part]} {reported[part]:g}" for part in room.parts)
     counts = (f"The paper's counts ({parts}) already make {reported[room.total] - left:g} of "
               f"{reported[room.total]:g} patients, leaving {left:g}")
     holds = {"eq": left == claim.reported, "ge": left >= claim.reported, "le": left <= claim.reported}[claim.relation]
     if not holds:
-        return "impossible", None, counts + "."
-    return "not computable", None, f"Table 3 does not give it; {counts[0].lower()}{counts[1:]}."
+        return Status.IMPOSSIBLE, None, counts + "."
+    return Status.NOT_COMPUTABLE, None, f"Table 3 does not give it; {counts[0].lower()}{counts[1:]}."
 
 
 def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
-    """Every claim with its recomputed value, status, explanation, printed decimals and caveat.
+    """Recompute every claim from Table 3 and classify it: the audit's ledger, one row per claim.
 
     Parameters
     ----------
@@ -149,10 +166,13 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        The claims with ``status``, ``reproduced`` (the recomputed value in the
-        claim's unit, NaN where there is none), ``explanation``, ``decimals`` (as
-        the paper printed the value), ``caveat`` (a ``Caveat`` or None) and
-        ``contrast_value`` (the second number shown beside a caveat, NaN if none).
+        The claims with ``status`` (a ``Status``), ``recomputed`` (the value
+        recomputed from Table 3 in the claim's unit, NaN where there is none),
+        ``explanation`` (why, in words; empty for a plain reproduction),
+        ``decimals`` (as the paper printed the value), ``caveat`` (a ``Caveat`` or
+        None), ``contrast_value`` (the second number shown beside a caveat, NaN if
+        none) and ``contrast_text`` (that number in a sentence, empty if none).
+        The claims' own ``note`` stays as it is.
 
     Unknown check keys raise KeyError. A check that cannot be made on ``patients``
     (an edited table, say, without the case-report patient) raises ValueError; its
@@ -162,9 +182,11 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     -------
     >>> from rtchx.core import data
     >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
-    >>> row = table.set_index("id").loc["r_dfs_grade_p"]
-    >>> int(row["decimals"]), table.set_index("id").loc["r_latest_death", "caveat"]
-    (2, <Caveat.MISLEADING: 'misleading'>)
+    >>> row = table.set_index("id").loc["r_os_median"]
+    >>> row["status"], float(row["recomputed"]), int(row["decimals"])
+    (<Status.DISCREPANT: 'discrepant'>, 13.0, 0)
+    >>> table.set_index("id").loc["r_latest_death", "caveat"]
+    <Caveat.MISLEADING: 'misleading'>
     """
     reported = dict(zip(claims["id"], claims["reported"], strict=True))
     quantity = dict(zip(claims["id"], claims["quantity"], strict=True))
@@ -186,22 +208,22 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
                                                        claim.relation, value, decimals)
         caveat = Caveat(claim.caveat) if getattr(claim, "caveat", "") else None
         contrast_key = getattr(claim, "contrast", "") or ""
-        contrast_value, caveat_text = float("nan"), ""
+        contrast_value, contrast_text = float("nan"), ""
         if contrast_key:
             contrast = quantities.CONTRASTS[contrast_key]
             try:
                 contrast_value = float(contrast.compute(patients))
-                caveat_text = f"Beside it, {contrast.label}: {_shown(contrast_value, contrast.unit)}."
+                contrast_text = f"Beside it, {contrast.label}: {_shown(contrast_value, contrast.unit)}."
             except (ValueError, IndexError):
-                caveat_text = f"Beside it, {contrast.label}: cannot be computed on these data."
-        if caveat is not None:
-            caveat_text = f"{CAVEAT_SYMBOLS[caveat]} {caveat.value.capitalize()}. {caveat_text}".strip()
-        note = getattr(claim, "note", "") or ""
-        rows.append({"status": status, "reproduced": recomputed,
-                     "explanation": " ".join(part for part in (explanation, described, caveat_text, note) if part),
-                     "decimals": decimals, "caveat": caveat, "contrast_value": contrast_value})
+                contrast_text = f"Beside it, {contrast.label}: cannot be computed on these data."
+        rows.append({"status": status, "recomputed": recomputed,
+                     "explanation": " ".join(part for part in (explanation, described) if part),
+                     "decimals": decimals, "caveat": caveat, "contrast_value": contrast_value,
+                     "contrast_text": contrast_text})
     table = claims.reset_index(drop=True).drop(columns=["caveat"], errors="ignore")
-    return pd.concat([table, pd.DataFrame(rows)], axis=1)
+    if "note" not in table:
+        table = table.assign(note="")
+    return pd.concat([table, pd.DataFrame(rows)], axis=1).assign(note=lambda t: t["note"].fillna(""))
 
 
 def check_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
@@ -220,9 +242,9 @@ def check_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         The ledger's columns, with ``recomputed`` None (not NaN) where there is no
-        value, plus ``agrees`` (True when reproduced or equal after rounding, False
-        when discrepant or impossible, None when not computable) and ``note`` (the
-        explanation).
+        value, plus ``agrees`` (``Status.agrees``: True when reproduced or equal
+        after rounding, False when discrepant or impossible, None when not
+        computable).
 
     Example
     -------
@@ -232,12 +254,8 @@ def check_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     [True, False, None]
     """
     table = ledger(claims, patients)
-    agrees = {"reproduced": True, "rounding": True, "discrepant": False, "impossible": False,
-              "not computable": None}
-    return table.assign(recomputed=table["reproduced"].astype(object).where(table["reproduced"].notna(), None),
-                        agrees=table["status"].map(agrees).astype(object).where(
-                            table["status"] != "not computable", None),
-                        note=table["explanation"])
+    return table.assign(recomputed=table["recomputed"].astype(object).where(table["recomputed"].notna(), None),
+                        agrees=pd.Series([s.agrees for s in table["status"]], index=table.index, dtype=object))
 
 
 #: The parts of the paper in the order the audit chapter lists them.
@@ -246,9 +264,18 @@ SECTION_ORDER = ("Abstract", "Methods", "Table 1", "Table 2", "Results", "Discus
 
 
 def by_section(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """The ledger cut by where each claim stands in the paper, every claim in exactly one part.
+    """Cut the ledger by where each claim stands in the paper, every claim in exactly one part.
 
-    Parts in ``SECTION_ORDER``, then any other location; parts without claims are left out.
+    Parameters
+    ----------
+    table : DataFrame
+        A ledger (``ledger``), or any table of claims with a ``location`` column.
+
+    Returns
+    -------
+    list of (str, DataFrame)
+        Each part of the paper with its claims: parts in ``SECTION_ORDER``, then
+        any other location; parts without claims are left out.
 
     Example
     -------
@@ -262,23 +289,75 @@ def by_section(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
             if (table["location"] == loc).any()]
 
 
-def scorecard(table: pd.DataFrame) -> pd.Series:
-    """Claims per status, every status listed (zero where none)."""
-    return table["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+@dataclass(frozen=True)
+class Scorecard:
+    """The audit in numbers: claims per status, per caveat, and the sums the chapter's prose needs.
+
+    ``checkable`` leaves out the claims that are not computable; ``holding`` are
+    those reproduced exactly or after rounding, and ``holding_misleading`` those of
+    them marked misleading. ``distinct_discrepant`` counts a discrepant number
+    once however many places in the paper repeat it (same check, same value).
+    """
+
+    claims: int
+    checkable: int
+    holding: int
+    reproduced: int
+    rounding: int
+    discrepant: int
+    impossible: int
+    not_computable: int
+    misleading: int
+    not_comparable: int
+    holding_misleading: int
+    distinct_discrepant: int
+
+    def by_status(self) -> dict[Status, int]:
+        """Claims per status, every status listed, in the order of ``Status``."""
+        return {status: getattr(self, status.name.lower()) for status in Status}
+
+    def by_caveat(self) -> dict[Caveat, int]:
+        """Claims per caveat, every caveat listed, in the order of ``Caveat``."""
+        return {caveat: getattr(self, caveat.name.lower()) for caveat in Caveat}
 
 
-def caveat_counts(table: pd.DataFrame) -> pd.Series:
-    """Claims per caveat (counted apart from the statuses, which they do not change), every caveat listed.
+def scorecard(table: pd.DataFrame) -> Scorecard:
+    """Count the ledger's claims by status and by caveat (caveats do not change a status and are counted apart).
+
+    Parameters
+    ----------
+    table : DataFrame
+        A ledger (``ledger``), all of it or some rows.
+
+    Returns
+    -------
+    Scorecard
 
     Example
     -------
     >>> from rtchx.core import data
-    >>> table = ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
-    >>> caveat_counts(table).to_dict()["not comparable"]
-    1
+    >>> score = scorecard(ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients())))
+    >>> score.claims == sum(score.by_status().values()), score.not_comparable
+    (True, 1)
     """
-    kinds = [c.value for c in Caveat]
-    return table["caveat"].dropna().map(lambda c: c.value).value_counts().reindex(kinds, fill_value=0)
+    statuses = list(table["status"])
+    caveats = list(table["caveat"])
+    count = {status: statuses.count(status) for status in Status}
+    discrepant = table[[s is Status.DISCREPANT for s in statuses]]
+    return Scorecard(
+        claims=len(table),
+        checkable=len(table) - count[Status.NOT_COMPUTABLE],
+        holding=sum(s.holds for s in statuses),
+        reproduced=count[Status.REPRODUCED],
+        rounding=count[Status.ROUNDING],
+        discrepant=count[Status.DISCREPANT],
+        impossible=count[Status.IMPOSSIBLE],
+        not_computable=count[Status.NOT_COMPUTABLE],
+        misleading=caveats.count(Caveat.MISLEADING),
+        not_comparable=caveats.count(Caveat.NOT_COMPARABLE),
+        holding_misleading=sum(s.holds and c is Caveat.MISLEADING for s, c in zip(statuses, caveats, strict=True)),
+        distinct_discrepant=len(discrepant.drop_duplicates(["check", "reported"])),
+    )
 
 
 def _censored_os(patients: pd.DataFrame, chosen) -> tuple[float, float]:
@@ -294,13 +373,33 @@ def _fits(median: float, five_year: float, reported_median: float, reported_pct:
 
 def censoring_explanations(patients: pd.DataFrame, median: float, five_year_pct: float,
                            max_size: int = 3) -> list[tuple[int, ...]]:
-    """Smallest sets of deaths which, counted as censored instead, give the reported overall survival.
+    """Find the smallest sets of deaths which, counted as censored instead, give the reported overall survival.
 
     Tries every set of up to ``max_size`` patients who died, censoring each at
     their time of death, and keeps the sets whose Kaplan-Meier median equals
     ``median`` and whose five-year estimate prints as ``five_year_pct`` (rounded
-    to the nearest whole percent). Returns only the smallest sets found: a
-    hypothesis about how the published figures could have arisen, not a fact.
+    to the nearest whole percent): a hypothesis about how the published figures
+    could have arisen, not a fact.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``patient``, ``status``, ``os_months``).
+    median, five_year_pct : float
+        The paper's median overall survival (months) and five-year rate (%).
+    max_size : int
+        The largest set tried.
+
+    Returns
+    -------
+    list of tuple of int
+        The patients of each smallest set that fits; empty if none up to ``max_size`` does.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> censoring_explanations(data.load_patients(), 26, 34)
+    [(2, 6), (6, 10), (10, 11)]
     """
     dead = patients.loc[patients["status"] == "DOD", "patient"].tolist()
     for size in range(1, max_size + 1):
@@ -396,20 +495,6 @@ def deaths_hypothesis(patients: pd.DataFrame, dead_of_metastases: int, median: f
     return DeathsHypothesis(len(dead), dead_of_metastases, death_in_therapy, smallest, tuple(tried))
 
 
-def fraction_table(patients: pd.DataFrame) -> pd.DataFrame:
-    """For reading: each once-daily total, its shortest split into 1.8 and 2.0 Gy fractions, and its weeks."""
-    courses = quantities.once_daily_fractions(patients)
-    return pd.DataFrame({
-        "Patient": [c.patient for c in courses],
-        "Total (Gy)": [f"{c.dose_gy:.1f}" for c in courses],
-        "Fewest fractions": [str(c.fewest) if c.fewest else "none" for c in courses],
-        "Fractions": [c.fewest.fractions if c.fewest else None for c in courses],
-        "Weeks at 5 a week": [f"{c.fewest.weeks:g}" if c.fewest else "–" for c in courses],
-        "Ways to split it": [len(c.mixes) for c in courses],
-        "One size suffices": [{True: "yes", False: "no, both sizes"}[c.one_size] for c in courses],
-    })
-
-
 @dataclass(frozen=True)
 class HypothesisSupport:
     """How much a censoring hypothesis is worth: what share of the alternatives would fit as well.
@@ -430,6 +515,19 @@ class HypothesisSupport:
 def hypothesis_support(patients: pd.DataFrame, size: int, median: float, five_year_pct: float) -> HypothesisSupport:
     """Try every set of ``size`` deaths as censored: how many give the paper's median, and its five-year rate too.
 
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``patient``, ``status``, ``os_months``).
+    size : int
+        How many deaths each set counts as censored.
+    median, five_year_pct : float
+        The paper's median overall survival (months) and five-year rate (%).
+
+    Returns
+    -------
+    HypothesisSupport
+
     Example
     -------
     >>> from rtchx.core import data
@@ -448,6 +546,20 @@ def dfs_if_censored(patients: pd.DataFrame, chosen, months: float = 60) -> tuple
     """The range of disease-free survival (%) at ``months`` that Table 3 allows with the deaths of ``chosen``
     counted as censored (as if those patients had been last seen alive and free of disease).
 
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 with the derived columns.
+    chosen : collection of int
+        The patients whose deaths are counted as censored.
+    months : float
+        The time of the estimate.
+
+    Returns
+    -------
+    tuple of float
+        (lowest, highest) in percent.
+
     Example
     -------
     >>> from rtchx.core import data
@@ -464,6 +576,18 @@ def dfs_if_censored(patients: pd.DataFrame, chosen, months: float = 60) -> tuple
 
 def other_denominators(pct: float, largest: int) -> dict[int, list[int]]:
     """The patient counts n up to ``largest`` of which some count k prints as ``pct`` (n -> the ks).
+
+    Parameters
+    ----------
+    pct : float
+        A whole percentage as printed.
+    largest : int
+        The largest group size tried.
+
+    Returns
+    -------
+    dict of int to list of int
+        Each group size n with the counts k of n that print as ``pct``.
 
     Example
     -------

@@ -367,11 +367,27 @@ def shortest_follow_up(patients: pd.DataFrame) -> ShortestFollowUp:
 
 
 def case_report_patient(patients: pd.DataFrame) -> pd.Series:
-    """The row of Table 3 that the case report (Results, Figure 3) describes.
+    """Find the row of Table 3 that the case report (Results, Figure 3) describes.
 
     The case had 60 Gy twice daily (hyperfractionated) with regional hyperthermia
     and was alive without disease at the time of analysis; exactly one row fits.
-    An error, not a guess, if none or several do.
+    An error (ValueError), not a guess, if none or several do.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 with the derived columns.
+
+    Returns
+    -------
+    Series
+        The patient's row.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> int(case_report_patient(data.with_derived_columns(data.load_patients()))["patient"])
+    3
     """
     match = patients[(patients["dose_gy"] == 60) & patients["hyperfractionated"]
                      & patients["hyperthermia"] & (patients["status"] == "AWOD")]

@@ -2,17 +2,20 @@
 
 Eleven patients make every record matter. ``apply_change`` edits a copy of the
 patient table in one of three ways, refusing changes the data rules forbid;
-``compare_scenarios`` sets the headline estimates and audit statuses of the
-edited table beside those of Table 3.
+``recompute_with_change`` recomputes the headline estimates, the primary
+comparison and the audit of the edited table and returns them beside those of
+Table 3, as numbers (the book layer, ``rtchx.book.tables.whatif_table``, shows
+them). The caller loads the data (``rtchx.core.data``) and passes it in.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
-from rtchx.core import audit, compare, data, results
+from rtchx.core import audit, compare, results
 
 #: The changes a reader can make, by key: what each does, in words.
 CHANGES = {
@@ -24,7 +27,31 @@ CHANGES = {
 
 
 def apply_change(patients: pd.DataFrame, patient: int, change: str, month: float | None = None) -> pd.DataFrame:
-    """A copy of ``patients`` with one change to one patient; ValueError if the change is impossible."""
+    """A copy of ``patients`` with one change to one patient; ValueError if the change is impossible.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 with the derived columns.
+    patient : int
+        The patient's number in Table 3.
+    change : str
+        A key of ``CHANGES``.
+    month : float, optional
+        The month of the new local failure (``"local_failure_at"`` only).
+
+    Returns
+    -------
+    DataFrame
+        The edited copy; ``patients`` itself is left as it is.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> edited = apply_change(data.with_derived_columns(data.load_patients()), 10, "censor_death")
+    >>> edited.loc[edited["patient"] == 10, "status"].item()
+    'AWOD'
+    """
     if change not in CHANGES:
         raise ValueError(f"unknown change {change!r}; choose one of {', '.join(CHANGES)}")
     if patient not in set(patients["patient"]):
@@ -51,54 +78,98 @@ def apply_change(patients: pd.DataFrame, patient: int, change: str, month: float
     return edited
 
 
-#: The headline numbers the what-if table shows: reader's name -> (key of results.headline, shown as a rate?).
-SHOWN = {
-    "Patients": ("n_patients", False),
-    "Deaths": ("deaths", False),
-    "Local failures": ("local_failures", False),
-    "Median overall survival (months)": ("os_median_months", False),
-    "Overall survival at 5 years": ("os_5y", True),
-    "Local control at 5 years": ("lc_5y", True),
-    "Restricted mean local control (months)": ("lc_restricted_mean_months", False),
-}
+@dataclass(frozen=True)
+class Summary:
+    """The numbers the what-if explorer follows for one patient table.
 
-
-def summary(patients: pd.DataFrame) -> dict[str, float]:
-    """The headline numbers, the primary comparison and the audit scorecard of one patient table."""
-    values = results.headline(patients)
-    out = {name: values[key] for name, (key, _) in SHOWN.items()}
-    primary = compare.observed_vs_expected(patients, data.load_historical(), compare.PRIMARY.comparator,
-                                           size_basis=compare.PRIMARY.size_basis)
-    out["E, primary comparison with Kepka"] = primary.expected_events
-    out["Exact p, primary comparison"] = primary.p_exact
-    ledger = audit.ledger(data.load_resource("claims"), patients)
-    for status, count in audit.scorecard(ledger).items():
-        out[f"Audit: {status}"] = int(count)
-    return out
-
-
-def _shown(name: str, value: float) -> str:
-    rate = SHOWN.get(name, (None, False))[1]
-    if isinstance(value, float) and math.isinf(value):
-        return "not reached"
-    if rate:
-        return f"{value:.0%}"
-    if name.startswith("Exact p"):
-        return f"{value:.3f}"
-    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}" if "months" in name else f"{value:.2f}"
-
-
-def compare_scenarios(patients: pd.DataFrame, patient: int, change: str, month: float | None = None, *,
-                      before: dict[str, float] | None = None) -> pd.DataFrame:
-    """One row per headline number: Table 3's value, the value after the change, and whether it moved.
-
-    ``before`` is ``summary(patients)`` when the caller already has it (the explorer computes it once).
+    Rates are fractions in [0, 1]; a median that is never reached is ``inf``.
+    ``primary_expected`` and ``primary_p_exact`` are E and the exact two-sided p of
+    the primary comparison with Kepka et al. (``rtchx.core.compare.PRIMARY``).
     """
-    before = summary(patients) if before is None else before
-    after = summary(apply_change(patients, patient, change, month))
-    return pd.DataFrame({
-        "Quantity": list(before),
-        "Table 3": [_shown(k, v) for k, v in before.items()],
-        "With the change": [_shown(k, after[k]) for k in before],
-        "Changed": ["yes" if _shown(k, before[k]) != _shown(k, after[k]) else "" for k in before],
-    })
+
+    patients: int
+    deaths: int
+    local_failures: int
+    os_median_months: float
+    os_5y: float
+    lc_5y: float
+    lc_restricted_mean_months: float
+    primary_expected: float
+    primary_p_exact: float
+    audit: audit.Scorecard
+
+
+def summary(patients: pd.DataFrame, historical: pd.DataFrame, claims: pd.DataFrame) -> Summary:
+    """The headline numbers, the primary comparison and the audit scorecard of one patient table.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 with the derived columns (or an edited copy, ``apply_change``).
+    historical : DataFrame
+        ``rtchx.core.data.load_historical()``.
+    claims : DataFrame
+        ``rtchx.core.data.load_resource("claims")``.
+
+    Returns
+    -------
+    Summary
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> s = summary(data.with_derived_columns(data.load_patients()), data.load_historical(),
+    ...             data.load_resource("claims"))
+    >>> s.patients, s.deaths, s.os_median_months, s.audit.discrepant
+    (11, 8, 13.0, 28)
+    """
+    headline = results.headline(patients)
+    primary = compare.observed_vs_expected(patients, historical, compare.PRIMARY.comparator,
+                                           size_basis=compare.PRIMARY.size_basis)
+    return Summary(patients=headline.n_patients, deaths=headline.deaths, local_failures=headline.local_failures,
+                   os_median_months=headline.os_median_months, os_5y=headline.os_5y, lc_5y=headline.lc_5y,
+                   lc_restricted_mean_months=headline.lc_restricted_mean_months,
+                   primary_expected=primary.expected_events, primary_p_exact=primary.p_exact,
+                   audit=audit.scorecard(audit.ledger(claims, patients)))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One change to one patient, with the numbers of Table 3 (``before``) and of the edited table (``after``)."""
+
+    patient: int
+    change: str
+    month: float | None
+    before: Summary
+    after: Summary
+
+
+def recompute_with_change(patients: pd.DataFrame, historical: pd.DataFrame, claims: pd.DataFrame, patient: int,
+                          change: str, month: float | None = None, *, before: Summary | None = None) -> Scenario:
+    """Apply one change to one patient and recompute every number of ``summary`` on the edited table.
+
+    Parameters
+    ----------
+    patients, historical, claims : DataFrame
+        As for ``summary``.
+    patient, change, month
+        As for ``apply_change`` (ValueError if the change is impossible).
+    before : Summary, optional
+        ``summary(patients, historical, claims)`` when the caller already has it
+        (the explorer computes it once).
+
+    Returns
+    -------
+    Scenario
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> s = recompute_with_change(data.with_derived_columns(data.load_patients()), data.load_historical(),
+    ...                           data.load_resource("claims"), 10, "censor_death")
+    >>> s.before.os_median_months, s.after.os_median_months
+    (13.0, 26.0)
+    """
+    after = summary(apply_change(patients, patient, change, month), historical, claims)
+    before = summary(patients, historical, claims) if before is None else before
+    return Scenario(patient, change, month, before, after)
