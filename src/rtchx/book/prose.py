@@ -6,6 +6,7 @@ hard-code a conclusion that a change to ``data/`` could reverse.
 
 from __future__ import annotations
 
+from rtchx.book.tables import GROUPING_LABELS, endpoint_label
 from rtchx.core.compare import HazardShape, ShapeKind
 
 
@@ -61,6 +62,28 @@ def size_split_verdict(small: tuple[int, float], large: tuple[int, float]) -> st
     if small_fewer and large_fewer:
         return "Both size classes had fewer failures than radiotherapy alone would predict."
     return "Neither size class had fewer failures than radiotherapy alone would predict."
+
+
+def comparison_name(endpoint: str, grouping: str) -> str:
+    """How a sentence names one subgroup comparison: 'local control by size before radiotherapy'.
+
+    Parameters
+    ----------
+    endpoint, grouping : str
+        Keys of ``rtchx.core.survival.ENDPOINTS`` and ``GROUPINGS``.
+
+    Returns
+    -------
+    str
+        Both names in lower case but for proper names after the first letter ('block of Table 3').
+
+    Example
+    -------
+    >>> comparison_name("local_control", "block")
+    'local control by block of Table 3'
+    """
+    first, second = endpoint_label(endpoint), GROUPING_LABELS[grouping]
+    return f"{first[:1].lower()}{first[1:]} by {second[:1].lower()}{second[1:]}"
 
 
 def below_alpha_verdict(n_exact: int, n_asymptotic: int) -> str:
