@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import enum
+import math
+
 import pandas as pd
 
 from rtchx.core import protocol, survival
+from rtchx.core.audit import Caveat, DeathsHypothesis, Scorecard, Status
 from rtchx.core.compare import SIZE_STANDARDISED, Comparison, HazardShape, ShapeKind, SizeBasis
 from rtchx.core.data import HISTOLOGY_NAMES
 from rtchx.core.design import Assumptions, DesignKind, TrialSize
+from rtchx.core.quantities import once_daily_fractions
+from rtchx.core.whatif import Scenario
+from rtchx.core.whatif import Summary as WhatIfSummary
 
 COHORT_LABELS = {"primary": "Primary", "after_r2_resection": "After R2 resection"}
 SITE_LABELS = {"head_neck": "Head and neck", "trunk": "Trunk"}
@@ -27,7 +34,25 @@ def _radiotherapy(row: pd.Series) -> str:
 
 
 def patient_frame(patients: pd.DataFrame) -> pd.DataFrame:
-    """One row per patient with the columns of Table 3, spelt out for a reader."""
+    """One row per patient with the columns of Table 3, spelt out for a reader.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``rtchx.core.data.load_patients``).
+
+    Returns
+    -------
+    DataFrame
+        Patient, Block, Histology, Site, Stage / grade, Size, Radiotherapy, Ifosfamide,
+        Toxicity, Local control, Survival and Status, as text.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patient_frame(data.load_patients()).loc[7, ["Size", "Radiotherapy"]].tolist()   # patient 8
+    ['15 → 4 cm', '66.0 Gy (HF + HT)']
+    """
     return pd.DataFrame({
         "Patient": patients["patient"],
         "Block": patients["cohort"].map(COHORT_LABELS),
@@ -65,7 +90,26 @@ def _constraint_text(field: dict) -> str:
 
 
 def schema_table(package: dict, resource_name: str) -> pd.DataFrame:
-    """The data dictionary of one resource, read from ``datapackage.json`` so it never drifts."""
+    """The data dictionary of one resource, read from ``datapackage.json`` so it never drifts.
+
+    Parameters
+    ----------
+    package : dict
+        The descriptor (``rtchx.core.data.read_datapackage``).
+    resource_name : str
+        The resource, e.g. ``"patients"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per column of the file: Column, Type, Meaning and Rules (in words).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> schema_table(data.read_datapackage(), "patients")["Column"].iloc[0]
+    'patient'
+    """
     resource = next(r for r in package["resources"] if r["name"] == resource_name)
     return pd.DataFrame([
         {
@@ -80,7 +124,51 @@ def schema_table(package: dict, resource_name: str) -> pd.DataFrame:
 
 # --- reported beside recomputed -----------------------------------------------------------------
 
-AGREES = {True: "✓ agrees", False: "✗ differs", None: "– not in Table 3"}
+class Mark(str):
+    """A table cell's words, with a flag that says whether ``BookTable`` sets its row in bold.
+
+    It is a ``str``, so a table of marks reads, sorts and compares as text; the
+    bolding follows ``flagged``, never the symbol the words begin with.
+
+    Example
+    -------
+    >>> cell = Mark("✗ beyond 7 weeks", flagged=True)
+    >>> cell == "✗ beyond 7 weeks", cell.flagged
+    (True, True)
+    """
+
+    flagged: bool
+
+    def __new__(cls, text: str, flagged: bool = False):
+        cell = super().__new__(cls, text)
+        cell.flagged = flagged
+        return cell
+
+
+class Verdict(enum.StrEnum):
+    """Whether a reported number agrees with the patient data, as a table shows it (rows that differ in bold)."""
+
+    AGREES = "✓ agrees"
+    DIFFERS = "✗ differs"
+    NOT_IN_TABLE_3 = "– not in Table 3"
+    NOT_CHECKABLE = "– not checkable"
+
+    @classmethod
+    def of(cls, agrees: bool | None, unchecked: Verdict | None = None) -> Verdict:
+        """The verdict for ``agrees`` (True, False, or None for a claim Table 3 cannot check)."""
+        if agrees is None:
+            return unchecked or cls.NOT_IN_TABLE_3
+        return cls.AGREES if agrees else cls.DIFFERS
+
+    @property
+    def flagged(self) -> bool:
+        return self is Verdict.DIFFERS
+
+
+#: How a reader sees each audit status and caveat: a symbol beside the word (the book colours the status).
+STATUS_SYMBOLS = {Status.REPRODUCED: "✓", Status.ROUNDING: "≈", Status.DISCREPANT: "✗", Status.IMPOSSIBLE: "⊘",
+                  Status.NOT_COMPUTABLE: "?"}
+CAVEAT_SYMBOLS = {Caveat.MISLEADING: "⚠", Caveat.NOT_COMPARABLE: "≠"}
 
 
 def _fmt(value: float | None, unit: str, decimals: int | None = None) -> str:
@@ -111,9 +199,29 @@ def _fmt(value: float | None, unit: str, decimals: int | None = None) -> str:
 def reported_vs_recomputed(compared: pd.DataFrame, location: str | None = None) -> pd.DataFrame:
     """One row per reported quantity: the printed value beside the recomputed one.
 
-    ``compared`` is ``rtchx.core.audit.check_claims(...)``, optionally narrowed
-    to one ``location`` (e.g. "Table 1"). A count and its percentage ("6 54%")
-    share a row, as in the paper.
+    A count and its percentage ("6 54%") share a row, as in the paper; the last
+    column (headed ``""``) holds a ``Verdict``, and a row agrees only if every
+    claim in it that Table 3 can check agrees.
+
+    Parameters
+    ----------
+    compared : DataFrame
+        ``rtchx.core.audit.check_claims(...)``.
+    location : str, optional
+        Keep only the claims from this part of the paper (e.g. "Table 1").
+
+    Returns
+    -------
+    DataFrame
+        Columns Quantity, Reported, From the patient data and ``""``.
+
+    Example
+    -------
+    >>> from rtchx.core import audit, data
+    >>> checked = audit.check_claims(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> table = reported_vs_recomputed(checked, "Table 1").set_index("Quantity")
+    >>> table.loc["Grade 3", ["Reported", "From the patient data", ""]].tolist()
+    ['8 (73%)', '8 (72.7%)', <Verdict.AGREES: '✓ agrees'>]
     """
     rows = []
     subset = compared if location is None else compared[compared["location"] == location]
@@ -130,7 +238,7 @@ def reported_vs_recomputed(compared: pd.DataFrame, location: str | None = None) 
         agrees = None if not verdicts else all(verdicts)
         rows.append({"Quantity": quantity, "Reported": reported,
                      "From the patient data": recomputed if agrees is not None else "–",
-                     "": AGREES[agrees]})
+                     "": Verdict.of(agrees)})
     return pd.DataFrame(rows)
 
 
@@ -139,18 +247,17 @@ class BookTable:
 
     The book's HTML builder is told to prefer text/markdown (``nb_mime_priority_overrides``
     in _config.yml), so the table gets a number, a caption and a label to cross-reference.
-    Rows whose ``""`` column starts with ✗ are set in bold in both renderings.
+    A row is set in bold in both renderings when one of its cells says so: a
+    ``Verdict`` that differs, or a ``Mark`` that is flagged.
     """
 
     def __init__(self, frame: pd.DataFrame, caption: str, label: str):
         self.frame, self.caption, self.label = frame.reset_index(drop=True), caption, label
 
     def _flagged(self) -> pd.Series:
-        """Rows to set in bold: a mark column ('' or 'Status') that says ✗ (differs) or ⊘ (impossible)."""
-        column = "" if "" in self.frame else "Status" if "Status" in self.frame else None
-        if column is None:
-            return pd.Series(False, index=self.frame.index)
-        return self.frame[column].astype(str).str.lstrip("[").str.startswith(("✗", "⊘"))
+        """Rows to set in bold: those with a cell whose type flags it (``Verdict``, ``Mark``)."""
+        flags = [any(getattr(v, "flagged", False) is True for v in row) for row in self.frame.itertuples(index=False)]
+        return pd.Series(flags, index=self.frame.index, dtype=bool)
 
     def _repr_html_(self) -> str:
         flagged = self._flagged()
@@ -203,8 +310,8 @@ def treatment_length(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.Dat
         "Dose (Gy)": lengths["dose_gy"].map(lambda d: f"{d:.1f}"),
         "Fewest weeks": lengths["fewest_weeks"].map(lambda w: f"{w:g}")
                         + lengths["interrupted"].map({True: " (with the delay)", False: ""}),
-        "": lengths["within_planned"].map(lambda ok: "✓ within the stated weeks" if ok
-                                          else f"✗ beyond {longest} weeks"),
+        "": lengths["within_planned"].map(lambda ok: Mark("✓ within the stated weeks") if ok
+                                          else Mark(f"✗ beyond {longest} weeks", flagged=True)),
     })
 
 
@@ -268,14 +375,29 @@ def ifosfamide_table(patients: pd.DataFrame) -> pd.DataFrame:
         "Cycles given": patients["ifosfamide_cycles_given"],
         "Intended (g/m²)": patients["intended_ifosfamide_g_m2"].map("{:g}".format),
         "Toxicity ≥ grade III": patients["toxicity"].replace("", "–"),
-        "": patients["regimen_complete"].map({True: "complete", False: "✗ second cycle withheld"}),
+        "": patients["regimen_complete"].map({True: Mark("complete"),
+                                              False: Mark("✗ second cycle withheld", flagged=True)}),
     }).reset_index(drop=True)
 
 
 def months_text(value: float) -> str:
-    """A time for prose: '13 months', or 'not reached' for a median or limit the curve never reaches."""
-    import math
+    """A time for prose: '13 months', or 'not reached' for a median or limit the curve never reaches.
 
+    Parameters
+    ----------
+    value : float
+        Months; ``inf`` where the curve never gets there.
+
+    Returns
+    -------
+    str
+        The words to paste.
+
+    Example
+    -------
+    >>> months_text(13.0), months_text(float("inf"))
+    ('13 months', 'not reached')
+    """
     return "not reached" if math.isinf(value) else f"{value:.0f} months"
 
 
@@ -301,14 +423,31 @@ def case_report_comparison(row: pd.Series, claims: pd.DataFrame) -> pd.DataFrame
         ("Age and sex", f"{reported['r_case_age']:g}-year-old woman", "not in Table 3", None),
     ]
     return pd.DataFrame([
-        {"Item": item, "Case report": said, f"Table 3, patient {row['patient']}": table, "": AGREES[agrees]
-         .replace("not in Table 3", "not checkable")}
+        {"Item": item, "Case report": said, f"Table 3, patient {row['patient']}": table,
+         "": Verdict.of(agrees, Verdict.NOT_CHECKABLE)}
         for item, said, table, agrees in items
     ])
 
 
 def historical_table(historical: pd.DataFrame) -> pd.DataFrame:
-    """The comparator figures for reading: rate in percent, time point in months, blanks as dashes."""
+    """The comparator figures for reading: rate in percent, time point in months, blanks as dashes.
+
+    Parameters
+    ----------
+    historical : DataFrame
+        ``rtchx.core.data.load_historical()``.
+
+    Returns
+    -------
+    DataFrame
+        Id, Study, Subgroup, Endpoint, Months, Rate, Of and Stated in, as text.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> historical_table(data.load_historical()).set_index("Id").loc["rt_alone_range_high", "Rate"]
+    '45%'
+    """
     return pd.DataFrame({
         "Id": historical["id"],
         "Study": historical["study"],
@@ -327,33 +466,194 @@ def join_words(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def status_text(status: Status, caveat: Caveat | None = None) -> str:
+    """An audit status for the book: symbol and word, coloured by the ``status-…`` class, then any caveat's mark.
+
+    Example
+    -------
+    >>> status_text(Status.REPRODUCED, Caveat.MISLEADING)
+    '[✓ reproduced]{.status-reproduced} · ⚠ misleading'
+    """
+    shown = f"[{STATUS_SYMBOLS[status]} {status.value}]{{.status-{status.value.replace(' ', '-')}}}"
+    return shown + (f" · {caveat_text(caveat)}" if caveat is not None else "")
+
+
+def caveat_text(caveat: Caveat) -> str:
+    """A caveat's mark and word: '⚠ misleading', '≠ not comparable'."""
+    return f"{CAVEAT_SYMBOLS[caveat]} {caveat.value}"
+
+
+def _status_cell(status: Status, caveat: Caveat | None = None) -> Mark:
+    """A status cell, flagged (bold) for a claim that does not hold or cannot be true."""
+    return Mark(status_text(status, caveat), flagged=status in (Status.DISCREPANT, Status.IMPOSSIBLE))
+
+
+def why_text(explanation: str, caveat: Caveat | None, contrast_text: str, note: str) -> str:
+    """The whole explanation of one claim in the ledger: why, the caveat with its contrast, and the claim's note.
+
+    Example
+    -------
+    >>> why_text("", Caveat.MISLEADING, "Beside it, Table 3's latest death: 30 months.", "")
+    "⚠ Misleading. Beside it, Table 3's latest death: 30 months."
+    """
+    flagged = contrast_text
+    if caveat is not None:
+        flagged = f"{CAVEAT_SYMBOLS[caveat]} {caveat.value.capitalize()}. {contrast_text}".strip()
+    return " ".join(part for part in (explanation, flagged, note) if part)
+
+
 def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """The audit ledger for reading: status as symbol and word (coloured in the book), values, explanation, chapter.
 
     A claim with a caveat (``rtchx.core.audit.Caveat``) carries its own mark after the
     status, so that "reproduced" is not read as "fine"; reported values keep the
-    paper's decimals (the ledger's ``decimals``).
+    paper's decimals (the ledger's ``decimals``). Rows of discrepant and impossible
+    claims are set in bold.
+
+    Parameters
+    ----------
+    ledger : DataFrame
+        ``rtchx.core.audit.ledger(...)``, all of it or some rows.
+
+    Returns
+    -------
+    DataFrame
+        Columns Status, Quantity, Reported, From Table 3, Why and Shown in.
+
+    Example
+    -------
+    >>> from rtchx.core import audit, data
+    >>> ledger = audit.ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> audit_table(ledger[ledger["id"] == "r_os_median"]).iloc[0, :4].tolist()
+    ['[✗ discrepant]{.status-discrepant}', 'Median overall survival', '26 months', '13 months']
     """
-    from rtchx.core.audit import CAVEAT_SYMBOLS, SYMBOLS
-
-    def status(s: str, caveat) -> str:
-        shown = f"[{SYMBOLS[s]} {s}]{{.status-{s.replace(' ', '-')}}}"
-        return shown + (f" · {CAVEAT_SYMBOLS[caveat]} {caveat.value}" if caveat is not None else "")
-
     def value(v, unit: str, decimals: int | None = None) -> str:
         return _fmt(v, unit, decimals) if v is not None and not pd.isna(v) else "–"
 
-    caveats = ledger["caveat"] if "caveat" in ledger else pd.Series([None] * len(ledger), index=ledger.index)
-    places = ledger["decimals"] if "decimals" in ledger else pd.Series([None] * len(ledger), index=ledger.index)
     return pd.DataFrame({
-        "Status": [status(s, c) for s, c in zip(ledger["status"], caveats, strict=True)],
+        "Status": [_status_cell(s, c) for s, c in zip(ledger["status"], ledger["caveat"], strict=True)],
         "Quantity": ledger["quantity"],
-        "Reported": [value(r, u, None if d is None else int(d))
-                     for r, u, d in zip(ledger["reported"], ledger["unit"], places, strict=True)],
-        "From Table 3": [value(v, u if u != "%" else "%")
-                         for v, u in zip(ledger["reproduced"], ledger["unit"], strict=True)],
-        "Why": ledger["explanation"].replace("", "–"),
+        "Reported": [value(r, u, int(d)) for r, u, d in zip(ledger["reported"], ledger["unit"], ledger["decimals"],
+                                                           strict=True)],
+        "From Table 3": [value(v, u) for v, u in zip(ledger["recomputed"], ledger["unit"], strict=True)],
+        "Why": [why_text(*parts) or "–" for parts in zip(ledger["explanation"], ledger["caveat"],
+                                                        ledger["contrast_text"], ledger["note"], strict=True)],
         "Shown in": ledger["chapter"].map(lambda c: f"{{doc}}`{c}`"),
+    })
+
+
+def scorecard_table(score: Scorecard) -> pd.DataFrame:
+    """Claims per status, one row each (discrepant and impossible in bold).
+
+    Example
+    -------
+    >>> from rtchx.core import audit, data
+    >>> ledger = audit.ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> scorecard_table(audit.scorecard(ledger))["Status"].iloc[0]
+    '[✓ reproduced]{.status-reproduced}'
+    """
+    counts = score.by_status()
+    return pd.DataFrame({"Status": [_status_cell(s) for s in counts], "Claims": list(counts.values())})
+
+
+def caveat_table(score: Scorecard) -> pd.DataFrame:
+    """Claims per caveat, one row each: the marks counted apart from the statuses."""
+    counts = score.by_caveat()
+    return pd.DataFrame({"Mark": [caveat_text(c) for c in counts], "Claims": list(counts.values())})
+
+
+def deaths_hypothesis_table(hypothesis: DeathsHypothesis) -> pd.DataFrame:
+    """Overall survival with the death during radiotherapy and each other death counted as censored, for reading.
+
+    One row per set of ``rtchx.core.audit.DeathsHypothesis.with_death_in_therapy``.
+    """
+    tried = hypothesis.with_death_in_therapy
+    return pd.DataFrame({
+        "Deaths counted as censored": [f"patients {join_words(c.patients)}" for c in tried],
+        "Median overall survival (months)": [f"{c.median:g}" for c in tried],
+        "At five years": [f"{c.five_year_pct:.1f}%" for c in tried],
+        "Gives the published figures": ["✓ yes" if c.fits else "no" for c in tried],
+    })
+
+
+def fraction_table(patients: pd.DataFrame) -> pd.DataFrame:
+    """For reading: each once-daily total, its shortest split into 1.8 and 2.0 Gy fractions, and its weeks.
+
+    Rows from ``rtchx.core.quantities.once_daily_fractions``.
+    """
+    courses = once_daily_fractions(patients)
+    return pd.DataFrame({
+        "Patient": [c.patient for c in courses],
+        "Total (Gy)": [f"{c.dose_gy:.1f}" for c in courses],
+        "Fewest fractions": [str(c.fewest) if c.fewest else "none" for c in courses],
+        "Fractions": [c.fewest.fractions if c.fewest else None for c in courses],
+        "Weeks at 5 a week": [f"{c.fewest.weeks:g}" if c.fewest else "–" for c in courses],
+        "Ways to split it": [len(c.mixes) for c in courses],
+        "One size suffices": ["yes" if c.one_size else "no, both sizes" for c in courses],
+    })
+
+
+#: The rows of the what-if table: reader's name -> field of ``rtchx.core.whatif.Summary`` (rates in %).
+WHATIF_ROWS = {
+    "Patients": "patients",
+    "Deaths": "deaths",
+    "Local failures": "local_failures",
+    "Median overall survival (months)": "os_median_months",
+    "Overall survival at 5 years": "os_5y",
+    "Local control at 5 years": "lc_5y",
+    "Restricted mean local control (months)": "lc_restricted_mean_months",
+    "E, primary comparison with Kepka": "primary_expected",
+    "Exact p, primary comparison": "primary_p_exact",
+}
+_WHATIF_RATES = {"os_5y", "lc_5y"}
+
+
+def _whatif_rows(summary: WhatIfSummary) -> dict[str, str]:
+    """One summary's numbers as the what-if table shows them, by row name."""
+    def shown(field: str, value: float) -> str:
+        if isinstance(value, float) and math.isinf(value):
+            return "not reached"
+        if field in _WHATIF_RATES:
+            return f"{value:.0%}"
+        if field == "primary_p_exact":
+            return f"{value:.3f}"
+        if float(value).is_integer():
+            return f"{value:g}"
+        return f"{value:.1f}" if field.endswith("months") else f"{value:.2f}"
+
+    rows = {name: shown(field, getattr(summary, field)) for name, field in WHATIF_ROWS.items()}
+    return rows | {f"Audit: {status.value}": str(count) for status, count in summary.audit.by_status().items()}
+
+
+def whatif_table(scenario: Scenario) -> pd.DataFrame:
+    """A what-if scenario for reading: each number of Table 3 beside its value after the change, and whether it moved.
+
+    Parameters
+    ----------
+    scenario : rtchx.core.whatif.Scenario
+        From ``rtchx.core.whatif.recompute_with_change``.
+
+    Returns
+    -------
+    DataFrame
+        Columns Quantity, Table 3, With the change and Changed ("yes" where the
+        shown value moved, else empty).
+
+    Example
+    -------
+    >>> from rtchx.core import data, whatif
+    >>> scenario = whatif.recompute_with_change(data.with_derived_columns(data.load_patients()),
+    ...                                         data.load_historical(), data.load_resource("claims"), 10,
+    ...                                         "censor_death")
+    >>> whatif_table(scenario).set_index("Quantity").loc["Deaths"].tolist()
+    ['8', '7', 'yes']
+    """
+    before, after = _whatif_rows(scenario.before), _whatif_rows(scenario.after)
+    return pd.DataFrame({
+        "Quantity": list(before),
+        "Table 3": list(before.values()),
+        "With the change": [after[name] for name in before],
+        "Changed": ["yes" if before[name] != after[name] else "" for name in before],
     })
 
 
@@ -507,7 +807,7 @@ def published_design_table(checked: pd.DataFrame) -> pd.DataFrame:
         "α, power": [f"{a:g}, {b:g}" for a, b in zip(checked["alpha"], checked["power"], strict=True)],
         "Published": checked["published"].map(shown),
         "Computed here": checked["computed"].map(shown),
-        "": checked["agrees"].map({True: "✓", False: "✗"}),
+        "": checked["agrees"].map({True: Mark("✓"), False: Mark("✗", flagged=True)}),
     })
 
 
@@ -599,7 +899,7 @@ def subgroup_table(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
     >>> from rtchx.core import data, exact
     >>> table = subgroup_table(exact.subgroup_tests(data.load_patients()), 0.05)
     >>> table.iloc[0, :3].tolist()
-    ['Overall survival', 'Grade', 'G2: 5 (3 events); G3: 6 (5 events)']
+    ['Overall survival', 'Grade', 'G2: 3 (2 events); G3: 8 (6 events)']
     """
     return pd.DataFrame({
         "Endpoint": tests["endpoint"].map(endpoint_label),
