@@ -393,6 +393,40 @@ def timeline(events: list[tuple[float, str]], *, xmax: float, title: str | None 
     return fig
 
 
+def case_timeline(case, *, imaging_years: float, free_years: float):
+    """The case report's patient on a timeline: start of treatment, the dated images, last follow-up.
+
+    Parameters
+    ----------
+    case : Series
+        Her row of Table 3 (``rtchx.core.quantities.case_report_patient``).
+    imaging_years : float
+        When the Results date the later scans, in years after therapy.
+    free_years : float
+        When the Figure 3 caption dates the last image, free of disease, in years after therapy.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``timeline`` with the four marks, and a year's room after the last.
+
+    Example
+    -------
+    >>> from rtchx.core import data, quantities
+    >>> fig = case_timeline(quantities.case_report_patient(data.load_patients()), imaging_years=5, free_years=7)
+    >>> len(fig.axes[0].texts)
+    4
+    """
+    months = float(case["os_months"])
+    events = [
+        (0, "Radiochemotherapy starts\n(twice daily, hyperthermia\nstopped after one session)"),
+        (12 * imaging_years, f"Later scans, per Results\n({imaging_years:g} years)"),
+        (12 * free_years, f"Last image and free of disease,\nper Figure 3 caption ({free_years:g} years)"),
+        (months, f"Last follow-up\n{case['os_months']:g} months, {case['status']}"),
+    ]
+    return timeline(events, xmax=months + 12)
+
+
 def reference_curves_plot(fit: KaplanMeierFitter, curves: dict[str, tuple[float, float]], *, shape: str,
                           ylabel: str, xmax: float, at_risk_times=None, ax=None):
     """The cohort's Kaplan-Meier curve with historical reference curves S(t) matched to rate at a time point.
