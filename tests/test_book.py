@@ -208,12 +208,12 @@ def test_no_traceback_stderr_or_raw_figure_text(built_book):
 def test_explorers_show_their_static_view_in_the_book(built_book):
     root, html = built_book
     patients = data.with_derived_columns(data.load_patients(root / "data"))
-    primary = compare.compare_one(patients, data.load_historical(root / "data"), compare.PRIMARY["comparator"],
-                                  size_basis=compare.PRIMARY["size_basis"])
+    primary = compare.observed_vs_expected(patients, data.load_historical(root / "data"), compare.PRIMARY.comparator,
+                                           size_basis=compare.PRIMARY.size_basis)
     sizes = design.trial_sizes()
     for page, must_show in {
-        "notebooks/10_historical_comparison": [f"{primary['expected_events']:.2f}", f"{primary['p_exact']:.3f}"],
-        "notebooks/11_the_next_trial": [str(r["patients"]) for r in sizes],
+        "notebooks/10_historical_comparison": [f"{primary.expected_events:.2f}", f"{primary.p_exact:.3f}"],
+        "notebooks/11_the_next_trial": [str(r.patients) for r in sizes],
         "notebooks/06_survival": [f"= {10 / 11:.3f}"],        # the stepper's first step, by hand
         "notebooks/07_subgroups": ["All patients", "70%"],    # the explorer's default: local control, all patients
         "notebooks/09_audit": ["Median overall survival (months)", "26"],   # patient 10's death censored
@@ -274,13 +274,13 @@ def test_front_page_states_the_findings_as_plain_linked_text(built_book):
     assert {"06_survival.html", "09_audit.html", "10_historical_comparison.html", "11_the_next_trial.html"} <= links
     patients = data.with_derived_columns(data.load_patients(root / "data"))
     historical = data.load_historical(root / "data")
-    primary = compare.compare_one(patients, historical, compare.PRIMARY["comparator"],
-                                  size_basis=compare.PRIMARY["size_basis"])
+    primary = compare.observed_vs_expected(patients, historical, compare.PRIMARY.comparator,
+                                           size_basis=compare.PRIMARY.size_basis)
     scan = compare.weibull_scan(patients, historical)
     ledger = audit.ledger(data.load_resource("claims", root / "data"), patients)
     score = audit.scorecard(ledger)
-    sizes = [r["patients"] for r in design.trial_sizes() if r["patients"]]
-    for shown in (f"predicts {primary['expected_events']:.1f}", f"p is {primary['p_exact']:.3f}",
+    sizes = [r.patients for r in design.trial_sizes() if r.patients]
+    for shown in (f"predicts {primary.expected_events:.1f}", f"p is {primary.p_exact:.3f}",
                   f"below k = {scan.flips_two_sided[0]:.2f}", f"Of the {len(ledger)} numbers",
                   f"{score.discrepant} do not", "Five-year local control reproduces"):
         assert shown in text, (shown, text)

@@ -64,13 +64,14 @@ def test_weibull_expectation_by_hand(patients, historical):
     #   small: sqrt(72/60) + sqrt(124/60) + sqrt(106/60) + sqrt(26/60) + sqrt(13/60) + sqrt(5/60) = 5.2747
     #   large: sqrt(9/60) + sqrt(21/60) + sqrt(1/60) + sqrt(6/60) + sqrt(4/60)                     = 1.6824
     #   E = 0.7985 * 5.2747 + 2.3026 * 1.6824 = 4.212 + 3.874 = 8.086
-    row = compare.compare_one(patients, historical, "kepka_by_size_cited", size_basis="before_rt",
+    row = compare.observed_vs_expected(patients, historical, "kepka_by_size_cited", size_basis="before_rt",
                               shape=compare.HazardShape.weibull(0.5))
-    assert row["expected_events"] == pytest.approx(8.086, abs=0.002)
-    assert (row["shape"], row["shape_kind"], row["weibull_k"]) == ("weibull k=0.5", "weibull", 0.5)
+    assert row.expected_events == pytest.approx(8.086, abs=0.002)
+    assert (row.shape.name, row.shape.kind, row.shape.weibull_k) == ("weibull k=0.5", compare.ShapeKind.WEIBULL, 0.5)
     # the reading: E about 8 and a two-sided exact p under 0.05, where the exponential gives neither
-    assert row["p_exact"] < 0.05
-    assert compare.compare_one(patients, historical, "kepka_by_size_cited", size_basis="before_rt")["p_exact"] > 0.05
+    assert row.p_exact < 0.05
+    exponential = compare.observed_vs_expected(patients, historical, "kepka_by_size_cited", size_basis="before_rt")
+    assert exponential.p_exact > 0.05
 
 
 def test_one_sample_expectation_matches_simulated_failures(patients):
@@ -90,10 +91,10 @@ def test_one_sample_expectation_matches_simulated_failures(patients):
 
 
 def test_one_sided_p_by_hand(patients, historical):
-    row = compare.compare_one(patients, historical, "kepka_by_size_cited", size_basis="before_rt")
-    e = row["expected_events"]                                 # 6.18
-    assert row["p_exact_fewer"] == pytest.approx(math.exp(-e) * (1 + e + e * e / 2))
-    assert row["p_exact"] == pytest.approx(2 * row["p_exact_fewer"])
+    row = compare.observed_vs_expected(patients, historical, "kepka_by_size_cited", size_basis="before_rt")
+    e = row.expected_events                                 # 6.18
+    assert row.p_exact_fewer == pytest.approx(math.exp(-e) * (1 + e + e * e / 2))
+    assert row.p_exact == pytest.approx(2 * row.p_exact_fewer)
 
 
 def test_critical_expected_by_a_poisson_tail():
@@ -108,9 +109,9 @@ def test_weibull_scan_marks_where_the_verdict_flips(patients, historical):
     scan = compare.weibull_scan(patients, historical)
     assert scan.flips_two_sided and scan.flips_one_sided
     for k in scan.flips_two_sided:
-        row = compare.compare_one(patients, historical, "kepka_by_size_cited", size_basis="before_rt",
+        row = compare.observed_vs_expected(patients, historical, "kepka_by_size_cited", size_basis="before_rt",
                                   shape=compare.HazardShape.weibull(k))
-        assert row["p_exact"] == pytest.approx(0.05, abs=1e-4)
+        assert row.p_exact == pytest.approx(0.05, abs=1e-4)
     low = scan.flips_two_sided[0]
     assert 0.5 < low < 1                      # between the k = 0.5 (significant) and the exponential
     assert scan.significant(low - 0.05) and not scan.significant(low + 0.05) and not scan.significant(1.0)
@@ -146,17 +147,19 @@ def test_reference_range_by_hand(patients, historical, literature):
     assert r.expected_fewest == pytest.approx((346 * -math.log(high45) + 41 * -math.log(high10)) / 60)
     assert r.expected_fewest < r.expected < r.expected_most
     assert r.p_exact_most < 0.05 < r.p_exact < r.p_exact_fewest
-    assert r.rates["5-10 cm"][1] == 23 and r.rates[">10 cm"][1] == 33
+    assert r.rates["5-10 cm"].subgroup_size == 23 and r.rates[">10 cm"].subgroup_size == 33
+    assert (r.rates["5-10 cm"].low, r.rates["5-10 cm"].high) == (low45, high45)
 
 
 def test_goffman_against_the_large_tumours_by_hand(patients, historical):
     # initial size over 10 cm: patients 2, 5, 6, 7, 8, 11 with 9 + 21 + 1 + 6 + 26 + 4 = 67 months, 2 failures
     row = compare.large_tumours_against(patients, historical, "goffman_lc_3y", size_basis="initial")
-    assert row["patients"] == 6 and row["observed_events"] == 2
-    assert row["expected_events"] == pytest.approx(67 * -math.log(0.37) / 36)
+    assert row.patients == 6 and row.comparison.observed_events == 2
+    assert row.comparison.expected_events == pytest.approx(67 * -math.log(0.37) / 36)
+    assert row.p_exact_fewer_floor == pytest.approx(math.exp(-67 * -math.log(0.37) / 36))   # P(X = 0)
     # before radiotherapy: patient 8 drops out (residual 4 cm): 41 months
     row = compare.large_tumours_against(patients, historical, "goffman_lc_3y", size_basis="before_rt")
-    assert row["patients"] == 5 and row["expected_events"] == pytest.approx(41 * -math.log(0.37) / 36)
+    assert row.patients == 5 and row.comparison.expected_events == pytest.approx(41 * -math.log(0.37) / 36)
 
 
 @pytest.mark.parametrize("call, message", [
@@ -200,9 +203,9 @@ def test_cli_carries_every_sensitivity_variant(repo):
 def test_a_tumour_of_exactly_10_cm_is_not_over_10_cm(patients, historical):
     edited = patients.copy()
     edited.loc[edited["patient"] == 1, "diameter_initial_cm"] = 10.0
-    assert compare.large_tumours_against(edited, historical, size_basis="initial")["patients"] == 6
+    assert compare.large_tumours_against(edited, historical, size_basis="initial").patients == 6
     edited.loc[edited["patient"] == 1, "diameter_initial_cm"] = 10.5
-    assert compare.large_tumours_against(edited, historical, size_basis="initial")["patients"] == 7
+    assert compare.large_tumours_against(edited, historical, size_basis="initial").patients == 7
 
 
 def test_weibull_then_plateau_by_hand():

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom, norm
 
+from rtchx.book.tables import design_rule
 from rtchx.core import data, design
 
 
@@ -61,10 +62,10 @@ def test_events_probability_by_hand():
 def test_two_arm_events_are_schoenfelds_formula_by_hand():
     result = design.two_arm_logrank_design(0.45, 0.70, 60)
     hr = math.log(0.70) / math.log(0.45)
-    assert result["hazard_ratio"] == pytest.approx(hr)
+    assert result.hazard_ratio == pytest.approx(hr)
     events = 4 * (norm.ppf(0.975) + norm.ppf(0.8)) ** 2 / math.log(hr) ** 2   # 48.4
-    assert result["events"] == math.ceil(events) == 49
-    assert result["n"] % 2 == 0 and result["n"] * result["p_event"] >= result["events"]
+    assert result.events == math.ceil(events) == 49
+    assert result.n % 2 == 0 and result.n * result.p_event >= result.events
 
 
 def _simulated_power(n, s0, s1, *, death_hazard=0.0, accrual=48, follow_up=60, alpha=0.05, reps=4000, seed=7):
@@ -82,7 +83,7 @@ def _simulated_power(n, s0, s1, *, death_hazard=0.0, accrual=48, follow_up=60, a
 
 @pytest.mark.parametrize("death_hazard", [0.0, design.rate_to_hazard(0.27, 60)])
 def test_one_sample_logrank_design_has_its_power_in_simulation(death_hazard):
-    n = design.one_sample_logrank_design(0.45, 0.70, 60, death_hazard=death_hazard)["n"]
+    n = design.one_sample_logrank_design(0.45, 0.70, 60, death_hazard=death_hazard).n
     assert 0.74 <= _simulated_power(n, 0.45, 0.70, death_hazard=death_hazard) <= 0.88
     # and a trial half that size clearly does not
     assert _simulated_power(n // 2, 0.45, 0.70, death_hazard=death_hazard) < 0.7
@@ -92,10 +93,10 @@ def test_one_sample_logrank_design_has_its_power_in_simulation(death_hazard):
 
 def test_competing_deaths_make_the_log_rank_trials_larger():
     mu = design.rate_to_hazard(0.27, 60)
-    assert (design.one_sample_logrank_design(0.45, 0.70, 60, death_hazard=mu)["n"]
-            > design.one_sample_logrank_design(0.45, 0.70, 60)["n"])
-    assert design.two_arm_logrank_design(0.45, 0.70, 60, death_hazard=mu)["n"] > \
-        design.two_arm_logrank_design(0.45, 0.70, 60)["n"]
+    assert (design.one_sample_logrank_design(0.45, 0.70, 60, death_hazard=mu).n
+            > design.one_sample_logrank_design(0.45, 0.70, 60).n)
+    assert design.two_arm_logrank_design(0.45, 0.70, 60, death_hazard=mu).n > \
+        design.two_arm_logrank_design(0.45, 0.70, 60).n
 
 
 @pytest.mark.parametrize("call, message", [
@@ -117,8 +118,8 @@ def test_one_sample_logrank_design_reproduces_a_published_design():
     files_survival/one_sample_logrank_test.md)."""
     result = design.one_sample_logrank_design(0.25, 0.25 ** 0.7, 12, alpha=0.05, power=0.9, accrual=90 / 6,
                                               follow_up=12)
-    assert result["hazard_ratio"] == pytest.approx(0.7)
-    assert result["n"] == 90
+    assert result.hazard_ratio == pytest.approx(0.7)
+    assert result.n == 90
 
 
 def test_printed_precision():
@@ -135,26 +136,38 @@ def test_cli_prints_every_design(repo):
     out = subprocess.run([sys.executable, "-m", "rtchx", "design", "--json"], cwd=repo, capture_output=True,
                          text=True, check=True).stdout
     rows = json.loads(out)
-    assert [r["patients"] for r in rows] == [r["patients"] for r in design.trial_sizes()]
+    assert [r["patients"] for r in rows] == [r.patients for r in design.trial_sizes()]
     bad = subprocess.run([sys.executable, "-m", "rtchx", "design", "--p1", "0.3"], cwd=repo, capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "must exceed" in bad.stderr
 
 
 def test_a_design_without_a_solution_does_not_hide_the_others():
-    rows = design.trial_sizes(0.45, 0.55)   # Simon's search stops at 100 patients; this needs more
-    by_name = {r["design"]: r for r in rows}
-    assert by_name["Single arm, two stages (Simon, optimal)"]["patients"] is None
-    assert "not found" in by_name["Single arm, two stages (Simon, optimal)"]["rule"]
-    assert by_name["Single arm, one stage (A'Hern)"]["patients"] == design.ahern_single_stage(0.45, 0.55).n
+    sizes = design.trial_sizes(0.45, 0.55)   # Simon's search stops at 100 patients; this needs more
+    assert sizes.simon_optimal.patients is None and sizes.simon_optimal.plan is None
+    assert "no two-stage design" in sizes.simon_optimal.failure
+    assert "not found" in design_rule(sizes.simon_optimal, sizes.assumptions)
+    assert sizes.ahern.patients == design.ahern_single_stage(0.45, 0.55).n == sizes.ahern.plan.n
+    assert [s.design for s in sizes] == list(design.DesignKind)
     with pytest.raises(ValueError, match="must exceed"):
         design.trial_sizes(0.45, 0.40)
 
 
 def test_one_sample_design_reports_events_under_both_hypotheses():
     result = design.one_sample_logrank_design(0.45, 0.70, 60)
-    n = result["n"]
+    n = result.n
     lam0, lam1 = design.rate_to_hazard(0.45, 60), design.rate_to_hazard(0.70, 60)
-    assert result["events_alternative"] == pytest.approx(n * design.events_probability(lam1, 48, 60))
-    assert result["events_null"] == pytest.approx(n * design.events_probability(lam0, 48, 60))
-    assert result["events_null"] > result["events_alternative"]
+    assert result.events_alternative == pytest.approx(n * design.events_probability(lam1, 48, 60))
+    assert result.events_null == pytest.approx(n * design.events_probability(lam0, 48, 60))
+    assert result.events_null > result.events_alternative
+
+
+def test_trial_sizes_keep_each_design_and_its_assumptions():
+    sizes = design.trial_sizes()
+    assert sizes.assumptions == design.DEFAULTS
+    # the rows carry the designs themselves: nothing needs recomputing to quote them
+    assert sizes.ahern.plan == design.ahern_single_stage(0.45, 0.70, 0.05, 0.8)
+    assert sizes.simon_minimax.plan == design.simon_two_stage(0.45, 0.70, 0.05, 0.8)["minimax"]
+    assert sizes.two_arm_logrank.plan == design.two_arm_logrank_design(0.45, 0.70, 60)
+    assert sizes.simon_optimal.expected_patients == sizes.simon_optimal.plan.expected_n
+    assert [s.patients for s in sizes.single_arm] == [25, 33, 25, 22]

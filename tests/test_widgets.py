@@ -19,26 +19,26 @@ def explorer(patients, repo):
 
 def test_comparison_explorer_opens_on_the_primary_analysis(explorer):
     # 346 months at the 45% hazard and 41 at the 10% hazard (see test_compare.py)
-    assert explorer.last["expected_events"] == pytest.approx(346 * LAMBDA_45 + 41 * LAMBDA_10)
+    assert explorer.last.expected_events == pytest.approx(346 * LAMBDA_45 + 41 * LAMBDA_10)
     assert "6.18" in explorer.result.value and explorer.size_basis.disabled is False
 
 
 def test_comparison_explorer_follows_its_controls(explorer):
     explorer.size_basis.value = "initial"
-    assert explorer.last["size_basis"] == "initial" and explorer.last["expected_events"] > 6.18
+    assert explorer.last.size_basis == "initial" and explorer.last.expected_events > 6.18
     explorer.shape.value = "plateau"
     # plateau, size before RT: 224 months at the 45% hazard, 41 at the 10% hazard
     explorer.size_basis.value = "before_rt"
-    assert explorer.last["expected_events"] == pytest.approx(224 * LAMBDA_45 + 41 * LAMBDA_10)
+    assert explorer.last.expected_events == pytest.approx(224 * LAMBDA_45 + 41 * LAMBDA_10)
     explorer.comparator.value = "goffman_lc_3y"
-    assert explorer.size_basis.disabled and explorer.last["timepoint_months"] == 36
+    assert explorer.size_basis.disabled and explorer.last.timepoint_months == 36
 
 
 def test_comparison_explorer_custom_rate_matches_the_single_rate_comparison(explorer, patients):
     explorer.comparator.value = explorer.CUSTOM
     explorer.rate.value, explorer.timepoint.value = 0.45, 60
-    single = compare.compare_rate(patients, 0.45, 60)
-    assert explorer.last["expected_events"] == pytest.approx(single["expected_events"])
+    single = compare.observed_vs_rate(patients, 0.45, 60)
+    assert explorer.last.expected_events == pytest.approx(single.expected_events)
     assert explorer.rate.disabled is False
 
 
@@ -65,14 +65,14 @@ def test_explorers_carry_a_static_view_for_the_book(explorer):
 
 def test_design_explorer_follows_and_refuses():
     explorer = widgets.DesignExplorer(cohort_death_hazard=design.rate_to_hazard(0.27, 60))
-    assert [r["patients"] for r in explorer.last] == [r["patients"] for r in design.trial_sizes()]
+    assert [r.patients for r in explorer.last] == [r.patients for r in design.trial_sizes()]
     explorer.deaths.value = True
     with_deaths = design.trial_sizes(death_hazard=design.rate_to_hazard(0.27, 60))
-    assert [r["patients"] for r in explorer.last] == [r["patients"] for r in with_deaths]
+    assert [r.patients for r in explorer.last] == [r.patients for r in with_deaths]
     explorer.p1.value = 0.40
     assert explorer.last is None and "must exceed" in explorer.result.value
     explorer.p1.value = 0.60
-    assert explorer.last[0]["patients"] > design.trial_sizes()[0]["patients"]   # a smaller hope, a bigger trial
+    assert explorer.last[0].patients > design.trial_sizes()[0].patients   # a smaller hope, a bigger trial
     assert widgets.LIVE_HINT in explorer._repr_mimebundle_()["text/html"]
 
 

@@ -8,14 +8,81 @@ headline estimates, the historical comparisons, the trial sizes and the audit.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
 from pathlib import Path
 
+from rtchx.book.tables import SIZE_BASIS_NAMES, STATUS_SYMBOLS, design_name, design_rule, why_text
 from rtchx.core import audit, compare, data, design, results
-from rtchx.book.tables import STATUS_SYMBOLS, why_text
 from rtchx.core.schema import DataValidationError
+
+# --- typed results as the JSON the command line has always printed (tests/fixtures/cli) -----------------
+
+def shape_json(shape: compare.HazardShape) -> dict:
+    """A hazard shape as the flat fields of a comparison row."""
+    return {"shape": shape.name, "shape_kind": shape.kind.value, "weibull_k": shape.weibull_k,
+            "early_months": shape.early_months, "early_share": shape.early_share, "then_plateau": shape.then_plateau}
+
+
+def comparison_json(row: compare.Comparison) -> dict:
+    """A comparison as one flat object: its fields in order, the shape spread out, without alpha."""
+    out = {}
+    for field in dataclasses.fields(row):
+        value = getattr(row, field.name)
+        if field.name == "shape":
+            out.update(shape_json(value))
+        elif field.name != "alpha":
+            out[field.name] = value.value if isinstance(value, compare.SizeBasis) else value
+    return out
+
+
+def reference_range_json(r: compare.ReferenceRange) -> dict:
+    """The reference-rate uncertainty of a size-matched comparison, as flat fields beside it."""
+    return {"reference_level": r.level,
+            "reference_rates": {size: dataclasses.asdict(rate) for size, rate in r.rates.items()},
+            "expected_events_most": r.expected_most, "expected_events_fewest": r.expected_fewest,
+            "p_exact_most": r.p_exact_most, "p_exact_fewest": r.p_exact_fewest,
+            "p_exact_fewer_most": r.p_exact_fewer_most, "p_exact_fewer_fewest": r.p_exact_fewer_fewest,
+            "expected_events_low": r.expected_low, "expected_events_high": r.expected_high,
+            "p_exact_averaged": r.p_exact_averaged, "p_exact_fewer_averaged": r.p_exact_fewer_averaged,
+            "reference_draws": r.draws}
+
+
+def analysis_json(row: compare.AnalysisRow) -> dict:
+    """One row of ``compare.every_comparison`` as the JSON object ``compare --json`` prints."""
+    result = row.result
+    if isinstance(result, compare.ShapeScan):
+        return {"analysis": row.analysis.value, "comparator": result.comparator,
+                "size_basis": result.size_basis.value, "observed_events": result.observed, "level": result.level,
+                "weibull_k": list(result.k), "expected_events": list(result.expected),
+                "p_exact": list(result.p_two_sided), "p_exact_fewer": list(result.p_one_sided),
+                "flips_two_sided": list(result.flips_two_sided), "flips_one_sided": list(result.flips_one_sided)}
+    if isinstance(result, compare.SubsetComparison):
+        return {"analysis": row.analysis.value, **comparison_json(result.comparison),
+                "subset": f"over 10 cm ({SIZE_BASIS_NAMES[result.size_basis]})", "patients": result.patients,
+                "p_exact_fewer_floor": result.p_exact_fewer_floor}
+    extra = {} if row.reference is None else reference_range_json(row.reference)
+    return {"analysis": row.analysis.value, **comparison_json(result), **extra}
+
+
+def analysis_line(row: dict) -> str:
+    """One ``compare --json`` object as a line of text for the terminal."""
+    if row["analysis"] == "weibull scan":
+        flips = ", ".join(f"{k:.2f}" for k in row["flips_two_sided"]) or "none"
+        return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} "
+                f"two-sided p crosses {row['level']:g} at Weibull k = {flips}")
+    return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} {row['shape']:<20} "
+            f"E = {row['expected_events']:6.2f}  O/E = {row['o_over_e']:.2f} "
+            f"({row['o_over_e_ci_low']:.2f}-{row['o_over_e_ci_high']:.2f})  p exact = {row['p_exact']:.3f}"
+            f"  one-sided {row['p_exact_fewer']:.3f}")
+
+
+def trial_size_json(size: design.TrialSize, assumptions: design.Assumptions) -> dict:
+    """One design of ``design.trial_sizes`` as the JSON object ``design --json`` prints."""
+    return {"design": design_name(size.design), "expected_patients": size.expected_patients,
+            "patients": size.patients, "rule": design_rule(size, assumptions)}
 
 
 def _print_rows(make_rows, as_json: bool, line) -> int:
@@ -51,23 +118,27 @@ def main(argv: list[str] | None = None) -> int:
     versus.add_argument("--alpha", type=float, default=0.05, help="for the O/E interval (default 0.05)")
     size = commands.add_parser("design", help="print how many patients each confirmatory-trial design needs")
     size.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
-    size.add_argument("--p0", type=float, default=design.DEFAULTS["p0"], help="historical local control (0-1)")
-    size.add_argument("--p1", type=float, default=design.DEFAULTS["p1"], help="hoped-for local control (0-1)")
-    size.add_argument("--power", type=float, default=design.DEFAULTS["power"], help="power (0-1)")
+    size.add_argument("--p0", type=float, default=design.DEFAULTS.p0, help="historical local control (0-1)")
+    size.add_argument("--p1", type=float, default=design.DEFAULTS.p1, help="hoped-for local control (0-1)")
+    size.add_argument("--power", type=float, default=design.DEFAULTS.power, help="power (0-1)")
     check = commands.add_parser("audit", help="print every reported number beside its recomputed value and status")
     check.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
     args = parser.parse_args(argv)
 
     if args.command == "design":
-        return _print_rows(lambda: design.trial_sizes(args.p0, args.p1, power=args.power), args.json,
-                           lambda r: f"{r['design']:<40} {r['patients'] or '-':>4}  {r['rule']}")
+        def sizes() -> list[dict]:
+            found = design.trial_sizes(args.p0, args.p1, power=args.power)
+            return [trial_size_json(size, found.assumptions) for size in found]
+
+        return _print_rows(sizes, args.json, lambda r: f"{r['design']:<40} {r['patients'] or '-':>4}  {r['rule']}")
     data_dir = args.data_dir or data.find_data_dir()
     if args.command == "compare":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         return _print_rows(
-            lambda: compare.every_comparison(patients, data.load_historical(data_dir),
-                                             data.load_resource("literature", data_dir), args.shape, args.alpha),
-            args.json, compare.row_line)
+            lambda: [analysis_json(row) for row in compare.every_comparison(
+                patients, data.load_historical(data_dir), data.load_resource("literature", data_dir), args.shape,
+                args.alpha)],
+            args.json, analysis_line)
     if args.command == "audit":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         table = audit.ledger(data.load_resource("claims", data_dir), patients)

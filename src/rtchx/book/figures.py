@@ -16,7 +16,7 @@ from lifelines import KaplanMeierFitter
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from rtchx.book.tables import ENDPOINT_LABELS
+from rtchx.book.tables import ENDPOINT_LABELS, design_name, shape_label
 from rtchx.core import protocol
 
 #: seaborn's "colorblind" palette: distinguishable under the common colour-vision deficiencies.
@@ -427,41 +427,33 @@ def case_timeline(case, *, imaging_years: float, free_years: float):
     return timeline(events, xmax=months + 12)
 
 
-def reference_curves_plot(fit: KaplanMeierFitter, curves: dict[str, tuple[float, float]], *, shape: str,
-                          ylabel: str, xmax: float, at_risk_times=None, ax=None):
+def reference_curves_plot(fit: KaplanMeierFitter, curves: dict, *, ylabel: str, xmax: float, at_risk_times=None,
+                          ax=None):
     """The cohort's Kaplan-Meier curve with historical reference curves S(t) matched to rate at a time point.
 
-    ``curves`` maps a legend label to (rate, time point in months); ``shape`` is
-    'exponential' or 'plateau' as in ``rtchx.core.compare.cumulative_hazard``.
+    ``curves`` maps a legend label to a ``rtchx.core.compare.ReferenceCurve``
+    (``compare.reference_curve`` computes them); each is drawn with a dot at its published point.
     """
-    import numpy as np
-
-    from rtchx.core.compare import cumulative_hazard
-
     fig = km_plot(fit, ylabel=ylabel, xmax=xmax, at_risk_times=at_risk_times, ax=ax)
     ax = fig.axes[0] if ax is None else ax
-    grid = np.linspace(0, xmax, 300)
     styles = ["--", ":", "-.", (0, (5, 1, 1, 1))]
-    for i, (label, (rate, timepoint)) in enumerate(curves.items()):
-        s = [np.exp(-cumulative_hazard(t, rate, timepoint, shape)) for t in grid]
-        ax.plot(grid, s, linestyle=styles[i % len(styles)], color=PALETTE[(i + 1) % len(PALETTE)], lw=2,
-                label=label)
-        ax.plot([timepoint], [rate], "o", color=PALETTE[(i + 1) % len(PALETTE)], ms=6)
+    for i, (label, curve) in enumerate(curves.items()):
+        ax.plot(curve.months, curve.survival, linestyle=styles[i % len(styles)],
+                color=PALETTE[(i + 1) % len(PALETTE)], lw=2, label=label)
+        ax.plot([curve.timepoint], [curve.rate], "o", color=PALETTE[(i + 1) % len(PALETTE)], ms=6)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
     return fig
 
 
-def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_label: str | None = None,
-                shape_names: dict[str, str] | None = None):
+def forest_plot(rows, *, labels, shapes, primary_label: str | None = None):
     """O/E with its exact 95% interval on a log scale: one line per comparison, one marker per hazard shape.
 
-    ``rows`` are comparisons from ``rtchx.core.compare`` and ``labels`` their names;
+    ``rows`` are ``rtchx.core.compare.Comparison`` results and ``labels`` their names;
     rows sharing a label are drawn on one line, offset by hazard shape (``shapes``
-    are shape names; ``shape_names`` may give each a legend entry). The
+    are ``HazardShape`` objects, named in the legend by ``tables.shape_label``). The
     primary comparison's label is set in bold. A dashed line marks O/E = 1.
     """
-    shape_names = shape_names or {}
     names = list(dict.fromkeys(labels))
     fig, ax = plt.subplots(figsize=(7.0, 0.75 * len(names) + 1.4))
     offsets = {shape: 0.12 + 0.6 * i / len(shapes) for i, shape in enumerate(shapes)}   # below each row's label
@@ -469,13 +461,13 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
     for i, shape in enumerate(shapes):
         ys, xs, lows, highs = [], [], [], []
         for row, label in zip(rows, labels, strict=True):
-            if row["shape"] == shape:
+            if row.shape == shape:
                 ys.append(names.index(label) + offsets[shape])
-                xs.append(row["o_over_e"])
-                lows.append(row["o_over_e"] - row["o_over_e_ci_low"])
-                highs.append(row["o_over_e_ci_high"] - row["o_over_e"])
+                xs.append(row.o_over_e)
+                lows.append(row.o_over_e - row.o_over_e_ci_low)
+                highs.append(row.o_over_e_ci_high - row.o_over_e)
         ax.errorbar(xs, ys, xerr=[lows, highs], fmt=markers[shape], color=PALETTE[i], ms=6, lw=1.8, capsize=0,
-                    label=shape_names.get(shape, f"{shape.capitalize()} hazard"))
+                    label=shape_label(shape))
     # each comparison's name sits above its lines, so the axis keeps the full page width
     transform = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
     for y, name in enumerate(names):
@@ -496,22 +488,22 @@ def forest_plot(rows, *, labels, shapes=("exponential", "plateau"), primary_labe
     return fig
 
 
-def design_plot(rows):
-    """Patients each trial design needs (rows of ``rtchx.core.design.trial_sizes``): a bar for the most it can
+def design_plot(sizes):
+    """Patients each trial design needs (``rtchx.core.design.trial_sizes``): a bar for the most it can
     enrol, a diamond for the number expected when it can stop early. Designs without a solution are left out."""
-    rows = [r for r in rows if r["patients"] is not None]
+    rows = [r for r in sizes if r.patients is not None]
     fig, ax = plt.subplots(figsize=(7.0, 0.55 * len(rows) + 1.5))
-    names = [r["design"] for r in rows]
-    ax.barh(names, [r["patients"] for r in rows], color=PALETTE[0], label="Patients enrolled at most")
-    early = [(y, r["expected_patients"]) for y, r in enumerate(rows) if r.get("expected_patients")]
+    names = [design_name(r.design) for r in rows]
+    ax.barh(names, [r.patients for r in rows], color=PALETTE[0], label="Patients enrolled at most")
+    early = [(y, r.expected_patients) for y, r in enumerate(rows) if r.expected_patients]
     if early:
         ax.plot([e for _, e in early], [y for y, _ in early], "D", color=PALETTE[1], ms=8,
                 label="Expected if the treatment is no better (early stop)")
     for y, r in enumerate(rows):
-        ax.text(r["patients"], y, f" {r['patients']}", va="center", fontsize=SMALLEST_TEXT_PT)
+        ax.text(r.patients, y, f" {r.patients}", va="center", fontsize=SMALLEST_TEXT_PT)
     ax.invert_yaxis()
     ax.set_xlabel("Patients")
-    ax.set_xlim(0, max(r["patients"] for r in rows) * 1.15)
+    ax.set_xlim(0, max(r.patients for r in rows) * 1.15)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1, frameon=False, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
@@ -562,24 +554,20 @@ def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130)
     return fig
 
 
-def shape_curves_plot(rate: float, timepoint: float, shapes, *, xmax: float = 130):
+def shape_curves_plot(curves, *, xmax: float = 130):
     """Reference curves S(t) of several hazard shapes, all through the same published point (rate at timepoint).
 
-    ``shapes`` are ``rtchx.core.compare.HazardShape`` objects; each is drawn with its
-    own colour and line style, and the shared point is marked.
+    ``curves`` are ``rtchx.core.compare.ReferenceCurve`` objects of one rate and time point
+    (``compare.reference_curve``), one per shape; each is drawn with its own colour and line
+    style, named by ``tables.shape_label``, and the shared point is marked.
     """
-    import numpy as np
-
-    from rtchx.core.compare import cumulative_hazard
-
     fig, ax = plt.subplots(figsize=PAGE_WIDTH)
-    grid = np.linspace(0, xmax, 400)
     styles = ["-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1))]
-    for i, shape in enumerate(shapes):
-        s = [np.exp(-cumulative_hazard(t, rate, timepoint, shape)) for t in grid]
-        ax.plot(grid, s, linestyle=styles[i % len(styles)], color=PALETTE[i % len(PALETTE)], lw=2.2,
-                label=shape.label)
-    ax.plot([timepoint], [rate], "o", color="0.15", ms=8, zorder=5, label="The published point")
+    for i, curve in enumerate(curves):
+        ax.plot(curve.months, curve.survival, linestyle=styles[i % len(styles)], color=PALETTE[i % len(PALETTE)],
+                lw=2.2, label=shape_label(curve.shape))
+    ax.plot([curves[0].timepoint], [curves[0].rate], "o", color="0.15", ms=8, zorder=5,
+            label="The published point")
     survival_axes(ax, ylabel="Free of local failure", xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
     fig.tight_layout()
@@ -596,12 +584,10 @@ def shape_scan_plot(scan, *, evidence=(), exponential_k: float = 1.0):
     two-sided verdict flips; ``evidence`` (pairs of label and k) are drawn as
     triangles on the k axis, and the exponential (k = 1) as a grey line.
     """
-    from rtchx.core.compare import critical_expected
-
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 6.4), sharex=True)
     top.plot(scan.k, scan.expected, color=PALETTE[0], lw=2.2, label="Expected failures E")
     top.axhline(scan.observed, color=PALETTE[2], lw=1.8, linestyle="--", label=f"Observed failures O = {scan.observed}")
-    top.axhline(critical_expected(scan.observed, scan.level, "two"), color="0.35", lw=1.2, linestyle=":",
+    top.axhline(scan.critical_two_sided, color="0.35", lw=1.2, linestyle=":",
                 label=f"E beyond which two-sided p < {scan.level:g}")
     top.set_ylabel("Local failures")
     top.set_ylim(0, max(scan.expected) * 1.1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -33,10 +33,31 @@ from scipy.optimize import brentq
 from scipy.stats import chi2, norm, poisson
 
 from rtchx.core import survival
+from rtchx.core.quantities import case_report_patient
 
 #: The shapes a user can name with a plain word (the explorer's buttons, the CLI's --shape).
 SHAPES = ("exponential", "plateau")
-SIZE_BASES = ("before_rt", "initial", "none")
+
+
+class SizeBasis(enum.StrEnum):
+    """Which tumour size picks a patient's reference rate: before radiotherapy, at diagnosis, or none (one rate)."""
+
+    BEFORE_RT = "before_rt"
+    INITIAL = "initial"
+    NONE = "none"
+
+
+class Sided(enum.StrEnum):
+    """A two-sided exact p, or the one-sided p towards fewer failures than expected."""
+
+    TWO = "two"
+    ONE = "one"
+
+
+SIZE_BASES = tuple(b.value for b in SizeBasis)
+
+#: The patients' diameter column behind each size basis.
+SIZE_COLUMNS = {SizeBasis.BEFORE_RT: "diameter_before_rt_cm", SizeBasis.INITIAL: "diameter_initial_cm"}
 
 
 def _check_rate(rate: float) -> None:
@@ -117,34 +138,16 @@ class HazardShape:
 
     @property
     def name(self) -> str:
-        """A short, unique name: 'exponential', 'plateau', 'weibull k=0.5', 'early 80% by 24 mo'."""
+        """A short, unique key: 'exponential', 'plateau', 'weibull k=0.5', 'early 80% by 24 mo'.
+
+        It identifies the shape in the command line's JSON and in lookups; the book
+        names shapes for readers itself (``rtchx.book.tables.shape_label``).
+        """
         if self.kind is ShapeKind.WEIBULL:
             return f"weibull k={self.weibull_k:.3g}" + (" then plateau" if self.then_plateau else "")
         if self.kind is ShapeKind.EARLY:
             return f"early {100 * self.early_share:.0f}% by {self.early_months:g} mo"
         return self.kind.value
-
-    @property
-    def label(self) -> str:
-        """A short label for a table column or a legend: 'Exponential', 'Weibull 0.5, then flat', ..."""
-        if self.kind is ShapeKind.WEIBULL:
-            return f"Weibull {self.weibull_k:.2g}" + (", then flat" if self.then_plateau else "")
-        if self.kind is ShapeKind.EARLY:
-            return f"{100 * self.early_share:.0f}% by {self.early_months:g} mo"
-        return self.kind.value.capitalize()
-
-    @property
-    def description(self) -> str:
-        """The shape as a reader would say it."""
-        if self.kind is ShapeKind.WEIBULL:
-            trend = "falling" if self.weibull_k < 1 else "rising" if self.weibull_k > 1 else "constant"
-            after = ", none after the time point" if self.then_plateau else ""
-            return f"Weibull, k = {self.weibull_k:.2g} ({trend} hazard{after})"
-        if self.kind is ShapeKind.EARLY:
-            return (f"{100 * self.early_share:.0f}% of the failures by the time point within "
-                    f"{self.early_months:g} months")
-        return {"exponential": "exponential (constant hazard)",
-                "plateau": "plateau (no failures after the time point)"}[self.kind.value]
 
     @property
     def front_loaded(self) -> bool:
@@ -166,11 +169,6 @@ class HazardShape:
         if months <= c:
             return q * months / c
         return q + (1 - q) * (months - c) / (timepoint - c)
-
-    def parameters(self) -> dict:
-        """The shape as plain fields, for JSON."""
-        return {"shape": self.name, "shape_kind": self.kind.value, "weibull_k": self.weibull_k,
-                "early_months": self.early_months, "early_share": self.early_share, "then_plateau": self.then_plateau}
 
 
 EXPONENTIAL = HazardShape(ShapeKind.EXPONENTIAL)
@@ -210,7 +208,69 @@ def cumulative_hazard(months: float, rate: float, timepoint: float,
     return -math.log(rate) * HazardShape.named(shape).fraction(months, timepoint)
 
 
-def one_sample_logrank(observed: int, expected: float, alpha: float = 0.05) -> dict:
+@dataclass(frozen=True)
+class ReferenceCurve:
+    """A historical reference curve S(t) on a grid of months, through its published point S(timepoint) = rate."""
+
+    rate: float
+    timepoint: float
+    shape: HazardShape
+    months: tuple[float, ...]
+    survival: tuple[float, ...]
+
+
+def reference_curve(rate: float, timepoint: float, shape: str | HazardShape = "exponential", *,
+                    xmax: float = 130.0, points: int = 300) -> ReferenceCurve:
+    """The reference curve S(t) = exp(-H(t)) of a published rate, on an even grid from 0 to ``xmax`` months.
+
+    Parameters
+    ----------
+    rate, timepoint : float
+        The published point: S(timepoint) = rate.
+    shape : str or HazardShape
+        How the failures spread over time (see ``cumulative_hazard``).
+    xmax : float
+        The last month of the grid.
+    points : int
+        How many months the grid holds.
+
+    Returns
+    -------
+    ReferenceCurve
+        The grid of months and the survival at each, for a figure to draw.
+
+    Example
+    -------
+    >>> curve = reference_curve(0.45, 60, xmax=120, points=3)
+    >>> [round(s, 4) for s in curve.survival]            # 1, 0.45 at 60 months, 0.45 ** 2 at 120
+    [1.0, 0.45, 0.2025]
+    """
+    shape = HazardShape.named(shape)
+    grid = np.linspace(0, xmax, points)
+    return ReferenceCurve(float(rate), float(timepoint), shape, tuple(float(t) for t in grid),
+                          tuple(math.exp(-cumulative_hazard(float(t), rate, timepoint, shape)) for t in grid))
+
+
+@dataclass(frozen=True)
+class ObservedExpected:
+    """A one-sample log-rank test: O against E, O/E with its exact interval, and three p-values.
+
+    ``p_exact`` is two-sided, ``p_exact_fewer`` one-sided towards fewer failures,
+    ``p_normal`` the two-sided normal approximation (see ``one_sample_logrank``).
+    """
+
+    observed_events: int
+    expected_events: float
+    o_over_e: float
+    o_over_e_ci_low: float
+    o_over_e_ci_high: float
+    p_exact: float
+    p_exact_fewer: float
+    p_normal: float
+    alpha: float
+
+
+def one_sample_logrank(observed: int, expected: float, alpha: float = 0.05) -> ObservedExpected:
     """O/E with its exact (Poisson) confidence interval, the normal-approximation and the exact p-values.
 
     ``p_exact`` (two-sided) doubles the smaller Poisson tail at O given mean E
@@ -219,6 +279,25 @@ def one_sample_logrank(observed: int, expected: float, alpha: float = 0.05) -> d
     mean E: it asks only whether the cohort had *fewer* failures than the
     reference predicts, the direction the paper claims and the one a trial
     designed with a one-sided alpha tests. The normal p uses z = (O - E) / sqrt(E).
+
+    Parameters
+    ----------
+    observed : int
+        Observed events O (>= 0).
+    expected : float
+        Expected events E under the reference (> 0).
+    alpha : float
+        1 - the coverage of the exact interval for O/E.
+
+    Returns
+    -------
+    ObservedExpected
+
+    Example
+    -------
+    >>> test = one_sample_logrank(2, 6.18)
+    >>> round(test.o_over_e, 3), round(test.p_exact_fewer, 4)   # exp(-E) (1 + E + E^2 / 2)
+    (0.324, 0.0544)
     """
     _check_alpha(alpha)
     if observed < 0 or expected <= 0:
@@ -227,16 +306,11 @@ def one_sample_logrank(observed: int, expected: float, alpha: float = 0.05) -> d
     high = chi2.ppf(1 - alpha / 2, 2 * observed + 2) / (2 * expected)
     lower_tail, upper_tail = poisson.cdf(observed, expected), poisson.sf(observed - 1, expected)
     z = (observed - expected) / math.sqrt(expected)
-    return {
-        "observed_events": int(observed),
-        "expected_events": float(expected),
-        "o_over_e": observed / expected,
-        "o_over_e_ci_low": float(low),
-        "o_over_e_ci_high": float(high),
-        "p_exact": float(min(1.0, 2 * min(lower_tail, upper_tail))),
-        "p_exact_fewer": float(lower_tail),
-        "p_normal": float(2 * norm.sf(abs(z))),
-    }
+    return ObservedExpected(
+        observed_events=int(observed), expected_events=float(expected), o_over_e=observed / expected,
+        o_over_e_ci_low=float(low), o_over_e_ci_high=float(high),
+        p_exact=float(min(1.0, 2 * min(lower_tail, upper_tail))), p_exact_fewer=float(lower_tail),
+        p_normal=float(2 * norm.sf(abs(z))), alpha=float(alpha))
 
 
 def size_class_rates(rates: dict[str, float], diameter_cm: float) -> float:
@@ -256,25 +330,59 @@ def size_class_key(rates: dict[str, float], diameter_cm: float) -> str:
     return "5-10 cm"
 
 
+def _size_basis(size_basis: str | SizeBasis) -> SizeBasis:
+    try:
+        return SizeBasis(size_basis)
+    except ValueError:
+        raise ValueError(f"unknown size basis {size_basis!r}; choose one of {', '.join(SIZE_BASES)}") from None
+
+
 def expected_by_patient(patients: pd.DataFrame, *, rate: float | None = None,
-                        rates_by_size: dict[str, float] | None = None, size_basis: str = "none",
+                        rates_by_size: dict[str, float] | None = None, size_basis: str | SizeBasis = "none",
                         timepoint: float, shape: str | HazardShape = "exponential",
                         endpoint: str = "local_control") -> pd.DataFrame:
     """Each patient's share of E: their reference rate, follow-up and reference cumulative hazard.
 
     Either one ``rate`` for everybody (``size_basis='none'``) or ``rates_by_size``
     applied to each patient's size ``before_rt`` or ``initial``.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+    rate : float, optional
+        One reference rate S(timepoint) for every patient.
+    rates_by_size : dict, optional
+        Size class ('<=5 cm', '5-10 cm', '>10 cm') -> rate, with a size basis.
+    size_basis : str or SizeBasis
+        'before_rt', 'initial', or 'none' with one ``rate``.
+    timepoint : float
+        The rates' time point (months).
+    shape : str or HazardShape
+        The reference hazard's shape.
+    endpoint : str
+        'local_control' or 'overall_survival'.
+
+    Returns
+    -------
+    DataFrame
+        One row per patient: patient, rate, months, event, cumulative_hazard.
+
+    Example
+    -------
+    >>> parts = expected_by_patient(patients, rates_by_size={"5-10 cm": 0.45, ">10 cm": 0.10},
+    ...                             size_basis="before_rt", timepoint=60)        # doctest: +SKIP
+    >>> round(parts["cumulative_hazard"].sum(), 2)                                # doctest: +SKIP
+    6.18
     """
-    if size_basis not in SIZE_BASES:
-        raise ValueError(f"unknown size basis {size_basis!r}; choose one of {', '.join(SIZE_BASES)}")
-    if (size_basis == "none") != (rates_by_size is None) or (rate is None) == (rates_by_size is None):
+    size_basis = _size_basis(size_basis)
+    if (size_basis is SizeBasis.NONE) != (rates_by_size is None) or (rate is None) == (rates_by_size is None):
         raise ValueError("give either one rate with size_basis='none', or rates_by_size with a size basis")
     durations, events = survival.endpoint(patients, endpoint)
     if rates_by_size is None:
         rates = pd.Series(rate, index=patients.index, dtype=float)
     else:
-        column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
-        rates = patients[column].map(lambda d: size_class_rates(rates_by_size, d))
+        rates = patients[SIZE_COLUMNS[size_basis]].map(lambda d: size_class_rates(rates_by_size, d))
     hazard = [cumulative_hazard(float(t), float(r), timepoint, shape) for t, r in zip(durations, rates, strict=True)]
     return pd.DataFrame({"patient": patients["patient"], "rate": rates, "months": durations,
                          "event": events, "cumulative_hazard": hazard})
@@ -285,25 +393,75 @@ def expected_events(patients: pd.DataFrame, **reference) -> float:
     return float(expected_by_patient(patients, **reference)["cumulative_hazard"].sum())
 
 
-def size_mix_rate(patients: pd.DataFrame, rates_by_size: dict[str, float], size_basis: str) -> float:
-    """The reference rate for this cohort's size mix: the mean of each patient's size-class rate."""
-    column = {"before_rt": "diameter_before_rt_cm", "initial": "diameter_initial_cm"}[size_basis]
+def size_mix_rate(patients: pd.DataFrame, rates_by_size: dict[str, float], size_basis: str | SizeBasis) -> float:
+    """The reference rate for this cohort's size mix: the mean of each patient's size-class rate.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+    rates_by_size : dict
+        Size class -> rate, as ``size_standardised_rates`` gives them.
+    size_basis : str or SizeBasis
+        'before_rt' or 'initial'.
+
+    Returns
+    -------
+    float
+
+    Example
+    -------
+    >>> size_mix_rate(patients, {"5-10 cm": 0.45, ">10 cm": 0.10}, "before_rt")   # doctest: +SKIP
+    0.2909...
+    """
+    column = SIZE_COLUMNS[_size_basis(size_basis)]
     return float(patients[column].map(lambda d: size_class_rates(rates_by_size, d)).mean())
 
 
-def km_at_timepoint(patients: pd.DataFrame, months: float, endpoint: str = "local_control") -> dict:
+@dataclass(frozen=True)
+class KaplanMeierAt:
+    """A Kaplan-Meier estimate at one time, with its log(-log) and its plain Greenwood 95% intervals."""
+
+    months: float
+    estimate: float
+    ci_low: float
+    ci_high: float
+    plain_ci_low: float
+    plain_ci_high: float
+
+
+def km_at_timepoint(patients: pd.DataFrame, months: float, endpoint: str = "local_control") -> KaplanMeierAt:
     """Kaplan-Meier estimate at a time with two 95% intervals: log(-log) Greenwood (primary) and plain Greenwood.
 
     The plain interval, S +/- 1.96 * S * sqrt(V), can cross 0 or 1 and is
     symmetric where the sampling distribution is not; with eleven patients the
     log(-log) interval is the one to report, and the plain one shows why.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+    months : float
+        The time of the estimate.
+    endpoint : str
+        'local_control' or 'overall_survival'.
+
+    Returns
+    -------
+    KaplanMeierAt
+
+    Example
+    -------
+    >>> at_60 = km_at_timepoint(patients, 60)              # doctest: +SKIP
+    >>> round(at_60.estimate, 2), at_60.plain_ci_high > 1  # doctest: +SKIP
+    (0.7, True)
     """
     fit = survival.kaplan_meier(patients, endpoint)
     plain = survival.plain_band(*survival.endpoint(patients, endpoint))
     plain = plain[plain["time"] <= months].iloc[-1] if (plain["time"] <= months).any() else {"low": 1.0, "high": 1.0}
     low, high = survival.confidence_at(fit, months)
-    return {"km_estimate": survival.survival_at(fit, months), "km_ci_low": low, "km_ci_high": high,
-            "km_plain_ci_low": float(plain["low"]), "km_plain_ci_high": float(plain["high"])}
+    return KaplanMeierAt(months=float(months), estimate=survival.survival_at(fit, months), ci_low=low, ci_high=high,
+                         plain_ci_low=float(plain["low"]), plain_ci_high=float(plain["high"]))
 
 
 #: The size-standardised comparisons with Kepka et al.: name -> size class -> row of historical.csv.
@@ -313,112 +471,272 @@ SIZE_STANDARDISED = {
                              ">10 cm": "kepka_lc_gt10_source"},
 }
 
+
+@dataclass(frozen=True)
+class Reference:
+    """Which historical reference a comparison uses: a comparator, a size basis and a hazard shape."""
+
+    comparator: str
+    size_basis: SizeBasis
+    shape: HazardShape
+
+
 #: The analysis the chapter calls primary: rates as the paper cites them, size before radiotherapy.
-PRIMARY = {"comparator": "kepka_by_size_cited", "size_basis": "before_rt", "shape": "exponential"}
+PRIMARY = Reference("kepka_by_size_cited", SizeBasis.BEFORE_RT, HazardShape(ShapeKind.EXPONENTIAL))
+
+#: The comparator of a rate the reader types in (the explorer), which is no row of historical.csv.
+CUSTOM = "custom"
 
 
-def compare_one(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str, *,
-                size_basis: str = "none", shape: str | HazardShape = "exponential", alpha: float = 0.05) -> dict:
-    """One comparison: a row id of historical.csv (single rate) or a SIZE_STANDARDISED name with a size basis.
+@dataclass(frozen=True)
+class Comparison:
+    """The cohort against one historical reference: the Kaplan-Meier estimate at the reference's time point and
+    the one-sample log-rank test, with the same fields whichever kind of reference it is.
 
-    The row carries the hazard shape's parameters (``shape``, ``shape_kind``,
-    ``weibull_k``, ``early_months``, ``early_share``) beside E, O/E and the p-values.
+    ``historical_rate`` is None for a size-matched comparison (each size class has
+    its own rate); ``study``, ``subgroup`` and ``treatment`` are None for a rate the
+    reader typed in. The ``km_*`` fields are ``KaplanMeierAt`` at ``timepoint_months``,
+    the rest ``ObservedExpected``.
+    """
+
+    comparator: str
+    study: str | None
+    subgroup: str | None
+    treatment: str | None
+    endpoint: str
+    timepoint_months: float
+    historical_rate: float | None
+    size_basis: SizeBasis
+    shape: HazardShape
+    km_estimate: float
+    km_ci_low: float
+    km_ci_high: float
+    km_plain_ci_low: float
+    km_plain_ci_high: float
+    observed_events: int
+    expected_events: float
+    o_over_e: float
+    o_over_e_ci_low: float
+    o_over_e_ci_high: float
+    p_exact: float
+    p_exact_fewer: float
+    p_normal: float
+    alpha: float
+
+    @property
+    def size_matched(self) -> bool:
+        """Whether each patient's rate follows their size class (a SIZE_STANDARDISED comparator)."""
+        return self.comparator in SIZE_STANDARDISED
+
+
+def _comparison(patients, *, comparator, study, subgroup, treatment, endpoint, timepoint, rate, size_basis, shape,
+                expected, alpha) -> Comparison:
+    km = km_at_timepoint(patients, timepoint, endpoint)
+    _, events = survival.endpoint(patients, endpoint)
+    test = one_sample_logrank(int(events.sum()), expected, alpha)
+    return Comparison(comparator=comparator, study=study, subgroup=subgroup, treatment=treatment, endpoint=endpoint,
+                      timepoint_months=float(timepoint), historical_rate=rate, size_basis=size_basis, shape=shape,
+                      km_estimate=km.estimate, km_ci_low=km.ci_low, km_ci_high=km.ci_high,
+                      km_plain_ci_low=km.plain_ci_low, km_plain_ci_high=km.plain_ci_high,
+                      observed_events=test.observed_events, expected_events=test.expected_events,
+                      o_over_e=test.o_over_e, o_over_e_ci_low=test.o_over_e_ci_low,
+                      o_over_e_ci_high=test.o_over_e_ci_high, p_exact=test.p_exact, p_exact_fewer=test.p_exact_fewer,
+                      p_normal=test.p_normal, alpha=test.alpha)
+
+
+def observed_vs_expected(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str, *,
+                         size_basis: str | SizeBasis = "none", shape: str | HazardShape = "exponential",
+                         alpha: float = 0.05) -> Comparison:
+    """The cohort's observed failures against those a historical reference expects of it (one-sample log-rank).
+
+    Parameters
+    ----------
+    patients, historical : DataFrame
+        The cohort with derived columns, and historical.csv.
+    comparator : str
+        A row id of historical.csv (one rate for every patient, ``size_basis='none'``)
+        or a SIZE_STANDARDISED name (each patient the rate of their size class).
+    size_basis : str or SizeBasis
+        'before_rt' or 'initial' for a size-matched comparator, else 'none'.
+    shape : str or HazardShape
+        The reference hazard's shape.
+    alpha : float
+        For the exact O/E interval.
+
+    Returns
+    -------
+    Comparison
+
+    Example
+    -------
+    >>> primary = observed_vs_expected(patients, historical, "kepka_by_size_cited",
+    ...                                size_basis="before_rt")               # doctest: +SKIP
+    >>> primary.observed_events, round(primary.expected_events, 2)          # doctest: +SKIP
+    (2, 6.18)
     """
     _check_alpha(alpha)
     shape = HazardShape.named(shape)
+    size_basis = _size_basis(size_basis)
     h = historical.set_index("id")
     if comparator in SIZE_STANDARDISED:
-        if size_basis == "none":
+        if size_basis is SizeBasis.NONE:
             raise ValueError(f"{comparator} needs a size basis: before_rt or initial")
         ids = SIZE_STANDARDISED[comparator]
-        rates = size_standardised_rates(historical, comparator)
         timepoint = float(h.loc[ids["5-10 cm"], "timepoint_months"])
-        endpoint, rate, study, subgroup = "local_control", None, h.loc[ids["5-10 cm"], "study"], "by size class"
-        expected = expected_events(patients, rates_by_size=rates, size_basis=size_basis, timepoint=timepoint,
-                                   shape=shape)
-    elif comparator in h.index:
-        row = h.loc[comparator]
-        if row["endpoint"] not in survival.ENDPOINTS or pd.isna(row["timepoint_months"]):
-            raise ValueError(f"{comparator} is not a survival rate at a stated time point")
-        if size_basis != "none":
-            raise ValueError(f"{comparator} is one rate for everybody: its size basis is 'none'")
-        return {"comparator": comparator, "study": row["study"], "subgroup": row["subgroup"],
-                "treatment": row["treatment"],
-                **compare_rate(patients, float(row["rate"]), float(row["timepoint_months"]), shape=shape,
-                               alpha=alpha, endpoint=row["endpoint"])}
-    else:
+        expected = expected_events(patients, rates_by_size=size_standardised_rates(historical, comparator),
+                                   size_basis=size_basis, timepoint=timepoint, shape=shape)
+        return _comparison(patients, comparator=comparator, study=h.loc[ids["5-10 cm"], "study"],
+                           subgroup="by size class", treatment=h.loc[ids["5-10 cm"], "treatment"],
+                           endpoint="local_control", timepoint=timepoint, rate=None, size_basis=size_basis,
+                           shape=shape, expected=expected, alpha=alpha)
+    if comparator not in h.index:
         raise ValueError(f"unknown comparator {comparator!r}")
-    _, events = survival.endpoint(patients, endpoint)
-    return {"comparator": comparator, "study": study, "subgroup": subgroup,
-            "treatment": h.loc[ids["5-10 cm"], "treatment"],
-            "endpoint": endpoint,
-            "timepoint_months": timepoint, "historical_rate": rate, "size_basis": size_basis, **shape.parameters(),
-            **km_at_timepoint(patients, timepoint, endpoint),
-            **one_sample_logrank(int(events.sum()), expected, alpha)}
+    row = h.loc[comparator]
+    if row["endpoint"] not in survival.ENDPOINTS or pd.isna(row["timepoint_months"]):
+        raise ValueError(f"{comparator} is not a survival rate at a stated time point")
+    if size_basis is not SizeBasis.NONE:
+        raise ValueError(f"{comparator} is one rate for everybody: its size basis is 'none'")
+    single = observed_vs_rate(patients, float(row["rate"]), float(row["timepoint_months"]), shape=shape, alpha=alpha,
+                              endpoint=row["endpoint"])
+    return replace(single, comparator=comparator, study=row["study"], subgroup=row["subgroup"],
+                   treatment=row["treatment"])
 
 
 def size_standardised_rates(historical: pd.DataFrame, comparator: str) -> dict[str, float]:
-    """The size-class rates of one SIZE_STANDARDISED comparator, read from historical.csv."""
+    """The size-class rates of one SIZE_STANDARDISED comparator, read from historical.csv.
+
+    Parameters
+    ----------
+    historical : DataFrame
+        historical.csv.
+    comparator : str
+        A key of SIZE_STANDARDISED.
+
+    Returns
+    -------
+    dict
+        Size class ('<=5 cm', '5-10 cm', '>10 cm') -> rate.
+
+    Example
+    -------
+    >>> size_standardised_rates(historical, "kepka_by_size_cited")     # doctest: +SKIP
+    {'5-10 cm': 0.45, '>10 cm': 0.1}
+    """
     h = historical.set_index("id")
     return {size: float(h.loc[i, "rate"]) for size, i in SIZE_STANDARDISED[comparator].items()}
 
 
-def compare_rate(patients: pd.DataFrame, rate: float, timepoint: float, *, shape: str | HazardShape = "exponential",
-                 alpha: float = 0.05, endpoint: str = "local_control") -> dict:
-    """The cohort against one reference rate S(timepoint) = rate applied to every patient."""
+def observed_vs_rate(patients: pd.DataFrame, rate: float, timepoint: float, *,
+                     shape: str | HazardShape = "exponential", alpha: float = 0.05,
+                     endpoint: str = "local_control") -> Comparison:
+    """The cohort against one reference rate S(timepoint) = rate applied to every patient.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+    rate, timepoint : float
+        The reference's published point: S(timepoint) = rate.
+    shape : str or HazardShape
+        The reference hazard's shape.
+    alpha : float
+        For the exact O/E interval.
+    endpoint : str
+        'local_control' or 'overall_survival'.
+
+    Returns
+    -------
+    Comparison
+        With comparator CUSTOM and no study; ``observed_vs_expected`` fills them in for a row of historical.csv.
+
+    Example
+    -------
+    >>> round(observed_vs_rate(patients, 0.45, 60).expected_events, 2)      # doctest: +SKIP
+    5.97
+    """
     shape = HazardShape.named(shape)
     _check_rate(rate)
     _check_alpha(alpha)
     if not timepoint > 0:
         raise ValueError(f"the historical time point must be positive, got {timepoint!r}")
     expected = expected_events(patients, rate=rate, timepoint=timepoint, shape=shape, endpoint=endpoint)
-    _, events = survival.endpoint(patients, endpoint)
-    return {"endpoint": endpoint, "timepoint_months": float(timepoint), "historical_rate": float(rate),
-            "size_basis": "none", **shape.parameters(), **km_at_timepoint(patients, timepoint, endpoint),
-            **one_sample_logrank(int(events.sum()), expected, alpha)}
+    return _comparison(patients, comparator=CUSTOM, study=None, subgroup=None, treatment=None, endpoint=endpoint,
+                       timepoint=timepoint, rate=float(rate), size_basis=SizeBasis.NONE, shape=shape,
+                       expected=expected, alpha=alpha)
 
 
-def comparisons(patients: pd.DataFrame, historical: pd.DataFrame, shape: str = "exponential",
-                alpha: float = 0.05) -> list[dict]:
-    """Every comparison the historical figures allow, one dict each.
+def comparisons(patients: pd.DataFrame, historical: pd.DataFrame, shape: str | HazardShape = "exponential",
+                alpha: float = 0.05) -> list[Comparison]:
+    """Every comparison the historical figures allow.
 
-    One row per historical survival rate with a time point (single rate,
+    One per historical survival rate with a time point (single rate,
     ``size_basis='none'``; local control and overall survival), plus the
     size-standardised comparisons against Kepka et al. on both size bases, with
     the rates as the paper cites them and as the source gives them. Rates of 0
     or 1 cannot define a hazard and are left out; disease-free survival is left
     out because Table 3 does not give its times (chapter 6).
+
+    Example
+    -------
+    >>> len(comparisons(patients, historical)) > 4      # doctest: +SKIP
+    True
     """
     usable = historical[historical["endpoint"].isin(list(survival.ENDPOINTS))
                         & historical["timepoint_months"].notna()
                         & historical["rate"].between(0, 1, inclusive="neither")]
-    out = [compare_one(patients, historical, i, shape=shape, alpha=alpha) for i in usable["id"]]
+    out = [observed_vs_expected(patients, historical, i, shape=shape, alpha=alpha) for i in usable["id"]]
     for name in SIZE_STANDARDISED:
-        for basis in ("before_rt", "initial"):
-            out.append(compare_one(patients, historical, name, size_basis=basis, shape=shape, alpha=alpha))
+        for basis in (SizeBasis.BEFORE_RT, SizeBasis.INITIAL):
+            out.append(observed_vs_expected(patients, historical, name, size_basis=basis, shape=shape, alpha=alpha))
     return out
 
 
-def competing_risk_view(patients: pd.DataFrame, months: float) -> dict:
-    """Two readings of 'local failure by t': 1 - Kaplan-Meier (deaths censored) and Aalen-Johansen (deaths compete)."""
+@dataclass(frozen=True)
+class CompetingRisk:
+    """Two readings of 'local failure by t': 1 - Kaplan-Meier (deaths censored) and the cumulative incidence
+    (Aalen-Johansen, deaths compete)."""
+
+    months: float
+    one_minus_km: float
+    cumulative_incidence: float
+
+
+def competing_risk_view(patients: pd.DataFrame, months: float) -> CompetingRisk:
+    """1 - Kaplan-Meier local control and the cumulative incidence of local failure at ``months``.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+    months : float
+        The time of both readings.
+
+    Returns
+    -------
+    CompetingRisk
+
+    Example
+    -------
+    >>> view = competing_risk_view(patients, 60)                            # doctest: +SKIP
+    >>> view.cumulative_incidence <= view.one_minus_km                      # doctest: +SKIP
+    True
+    """
     fit = survival.kaplan_meier(patients, "local_control")
-    return {"one_minus_km": 1 - survival.survival_at(fit, months),
-            "cumulative_incidence": survival.cumulative_incidence_of_local_failure(patients, months)}
+    return CompetingRisk(months=float(months), one_minus_km=1 - survival.survival_at(fit, months),
+                         cumulative_incidence=survival.cumulative_incidence_of_local_failure(patients, months))
 
 
 #: The local-control variants the sensitivity table and forest plot show (comparator, size basis), each
 #: under every hazard shape: the primary analysis first, then its variations, then the single-rate readings.
 SENSITIVITY = (
-    ("kepka_by_size_cited", "before_rt"),
-    ("kepka_by_size_cited", "initial"),
-    ("kepka_by_size_source", "before_rt"),
-    ("kepka_by_size_source", "initial"),
-    ("kepka_lc_all_source", "none"),
-    ("kepka_lc_gt10_cited", "none"),
-    ("goffman_lc_3y", "none"),
+    ("kepka_by_size_cited", SizeBasis.BEFORE_RT),
+    ("kepka_by_size_cited", SizeBasis.INITIAL),
+    ("kepka_by_size_source", SizeBasis.BEFORE_RT),
+    ("kepka_by_size_source", SizeBasis.INITIAL),
+    ("kepka_lc_all_source", SizeBasis.NONE),
+    ("kepka_lc_gt10_cited", SizeBasis.NONE),
+    ("goffman_lc_3y", SizeBasis.NONE),
 )
-
-SIZE_BASIS_NAMES = {"before_rt": "size before RT", "initial": "initial size", "none": "one rate for all"}
 
 
 #: The hazard shapes of the sensitivity analysis, in both directions from the exponential: fewer failures
@@ -429,7 +747,7 @@ SENSITIVITY_SHAPES = (EXPONENTIAL, PLATEAU, HazardShape.weibull(0.5), HazardShap
 
 
 def sensitivity(patients: pd.DataFrame, historical: pd.DataFrame, alpha: float = 0.05,
-                shapes=SENSITIVITY_SHAPES) -> list[dict]:
+                shapes=SENSITIVITY_SHAPES) -> list[Comparison]:
     """Every SENSITIVITY variant under every shape of ``shapes`` (shape by shape, variants in order).
 
     Parameters
@@ -443,44 +761,90 @@ def sensitivity(patients: pd.DataFrame, historical: pd.DataFrame, alpha: float =
 
     Returns
     -------
-    list of dict
-        One ``compare_one`` row per (shape, variant).
+    list of Comparison
+        One per (shape, variant).
 
     Example
     -------
-    >>> rows = sensitivity(patients, historical)                       # doctest: +SKIP
-    >>> {r["shape"] for r in rows} >= {"exponential", "weibull k=0.5"}   # doctest: +SKIP
+    >>> rows = sensitivity(patients, historical)                            # doctest: +SKIP
+    >>> {r.shape.name for r in rows} >= {"exponential", "weibull k=0.5"}    # doctest: +SKIP
     True
     """
-    return [compare_one(patients, historical, comparator, size_basis=basis, shape=shape, alpha=alpha)
+    return [observed_vs_expected(patients, historical, comparator, size_basis=basis, shape=shape, alpha=alpha)
             for shape in shapes for comparator, basis in SENSITIVITY]
 
 
-def label(row: dict) -> str:
-    """A short reader-facing name for one comparison (without its hazard shape)."""
-    if row["comparator"] in SIZE_STANDARDISED:
-        source = "as cited" if row["comparator"].endswith("cited") else "source's rates"
-        return f"Kepka by size ({source}), {SIZE_BASIS_NAMES[row['size_basis']]}"
-    author = row["study"].split(" ")[0]
-    treatment = {"radiotherapy + iododeoxyuridine": " (RT + IdUrd)",
-                 "radiotherapy, some with chemotherapy": " (RT, some with chemo)"}.get(row.get("treatment", ""), "")
-    subgroup = "" if row["subgroup"] == "all" else f", {row['subgroup']} rate"
-    return (f"{author}{treatment}: {row['historical_rate']:.0%} at {row['timepoint_months']:.0f} mo{subgroup}, "
-            "applied to every patient")
+#: Follow-up from which a patient counts as followed long (six years): under a constant hazard these few
+#: patients carry much of what the reference expects.
+LONG_FOLLOW_UP_MONTHS = 72
 
 
-def observed_expected_by_size(patients: pd.DataFrame, rates_by_size: dict[str, float], size_basis: str,
-                              timepoint: float, shape: str | HazardShape = "exponential") -> pd.DataFrame:
-    """O and E within each size class (10 cm or less, over 10 cm): where the difference between them comes from."""
+@dataclass(frozen=True)
+class SizeClassPart:
+    """One size class's part of a size-matched comparison: its patients, follow-up, O and E."""
+
+    patients: int
+    rate: float                 # the reference rate of the class (for '10 cm or less', of 5-10 cm)
+    hazard: float               # -log(rate) / timepoint: the constant hazard an exponential reference has
+    months: float               # follow-up for the endpoint, summed over the class
+    observed: int
+    expected: float
+    long_patients: int          # patients followed LONG_FOLLOW_UP_MONTHS or more
+    long_expected: float        # their part of E
+
+
+@dataclass(frozen=True)
+class SizeSplit:
+    """Where O and E of a size-matched comparison come from: tumours of 10 cm or less, and over 10 cm."""
+
+    size_basis: SizeBasis
+    shape: HazardShape
+    small: SizeClassPart
+    large: SizeClassPart
+
+
+def expected_by_size(patients: pd.DataFrame, rates_by_size: dict[str, float], size_basis: str | SizeBasis,
+                     timepoint: float, shape: str | HazardShape = "exponential") -> SizeSplit:
+    """O and E within each size class (10 cm or less, over 10 cm): where the difference between them comes from.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+    rates_by_size : dict
+        Size class -> rate (``size_standardised_rates``).
+    size_basis : str or SizeBasis
+        'before_rt' or 'initial'.
+    timepoint : float
+        The rates' time point (months).
+    shape : str or HazardShape
+        The reference hazard's shape.
+
+    Returns
+    -------
+    SizeSplit
+
+    Example
+    -------
+    >>> split = expected_by_size(patients, {"5-10 cm": 0.45, ">10 cm": 0.10}, "before_rt", 60)   # doctest: +SKIP
+    >>> split.small.observed, split.large.observed                                               # doctest: +SKIP
+    (0, 2)
+    """
+    size_basis, shape = _size_basis(size_basis), HazardShape.named(shape)
     parts = expected_by_patient(patients, rates_by_size=rates_by_size, size_basis=size_basis,
                                 timepoint=timepoint, shape=shape)
-    column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
-    large = (patients[column] > 10).to_numpy()
-    rows = []
-    for name, mask in (("10 cm or less", ~large), ("over 10 cm", large)):
-        rows.append({"size_class": name, "patients": int(mask.sum()), "observed": int(parts["event"][mask].sum()),
-                     "expected": float(parts["cumulative_hazard"][mask].sum())})
-    return pd.DataFrame(rows)
+    large = (patients[SIZE_COLUMNS[size_basis]] > 10).to_numpy()
+    long = (parts["months"] >= LONG_FOLLOW_UP_MONTHS).to_numpy()
+
+    def part(mask, rate) -> SizeClassPart:
+        return SizeClassPart(patients=int(mask.sum()), rate=rate, hazard=-math.log(rate) / timepoint,
+                             months=float(parts["months"][mask].sum()), observed=int(parts["event"][mask].sum()),
+                             expected=float(parts["cumulative_hazard"][mask].sum()),
+                             long_patients=int((mask & long).sum()),
+                             long_expected=float(parts["cumulative_hazard"][mask & long].sum()))
+
+    return SizeSplit(size_basis, shape, small=part(~large, rates_by_size["5-10 cm"]),
+                     large=part(large, rates_by_size[">10 cm"]))
 
 
 def reference_inside_band(fit, rate: float, timepoint: float, shape: str | HazardShape = "exponential",
@@ -490,6 +854,26 @@ def reference_inside_band(fit, rate: float, timepoint: float, shape: str | Hazar
 
     The band only opens at the first event (before it, the estimate is 1 with no
     uncertainty), so the check starts there.
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        The cohort's curve.
+    rate, timepoint : float
+        The reference's published point.
+    shape : str or HazardShape
+        The reference hazard's shape.
+    horizon : float, optional
+        The last month checked (default: the longest follow-up).
+
+    Returns
+    -------
+    float
+
+    Example
+    -------
+    >>> reference_inside_band(survival.kaplan_meier(patients, "local_control"), 0.45, 60)   # doctest: +SKIP
+    28.0
     """
     horizon = float(fit.durations.max()) if horizon is None else horizon
     first_event = int(math.ceil(fit.durations[fit.event_observed.astype(bool)].min()))
@@ -505,7 +889,7 @@ def reference_inside_band(fit, rate: float, timepoint: float, shape: str | Hazar
 
 # --- what the verdict depends on ----------------------------------------------------------------
 
-def critical_expected(observed: int, level: float = 0.05, sided: str = "two") -> float:
+def critical_expected(observed: int, level: float = 0.05, sided: str | Sided = Sided.TWO) -> float:
     """The expected count E at which the exact p for ``observed`` failures equals ``level``.
 
     With fewer failures than expected, the exact p falls as E grows:
@@ -519,7 +903,7 @@ def critical_expected(observed: int, level: float = 0.05, sided: str = "two") ->
         Observed failures O.
     level : float
         The significance level.
-    sided : {'two', 'one'}
+    sided : Sided or {'two', 'one'}
         Two-sided (``p_exact``) or one-sided towards fewer failures (``p_exact_fewer``).
 
     Returns
@@ -533,9 +917,11 @@ def critical_expected(observed: int, level: float = 0.05, sided: str = "two") ->
     7.225
     """
     _check_alpha(level)
-    if sided not in ("two", "one"):
-        raise ValueError(f"sided must be 'two' or 'one', got {sided!r}")
-    tail = level / 2 if sided == "two" else level
+    try:
+        sided = Sided(sided)
+    except ValueError:
+        raise ValueError(f"sided must be 'two' or 'one', got {sided!r}") from None
+    tail = level / 2 if sided is Sided.TWO else level
     return float(chi2.ppf(1 - tail, 2 * (observed + 1)) / 2)
 
 
@@ -552,7 +938,7 @@ class ShapeScan:
     """
 
     comparator: str
-    size_basis: str
+    size_basis: SizeBasis
     observed: int
     k: tuple[float, ...]
     expected: tuple[float, ...]
@@ -561,16 +947,18 @@ class ShapeScan:
     level: float
     flips_two_sided: tuple[float, ...]
     flips_one_sided: tuple[float, ...]
+    critical_two_sided: float     # the E beyond which the two-sided exact p falls below ``level``
+    critical_one_sided: float     # the same for the one-sided p
 
-    def significant(self, k: float, sided: str = "two") -> bool:
+    def significant(self, k: float, sided: str | Sided = Sided.TWO) -> bool:
         """Whether the exact p at shape ``k`` (computed afresh from the scan's E) is below the level."""
         target = critical_expected(self.observed, self.level, sided)
         return float(np.interp(k, self.k, self.expected)) > target
 
 
 def _expected_for_k(patients, historical, comparator, size_basis, k) -> float:
-    return compare_one(patients, historical, comparator, size_basis=size_basis,
-                       shape=HazardShape.weibull(k))["expected_events"]
+    return observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
+                                shape=HazardShape.weibull(k)).expected_events
 
 
 def _crossings(ks, expected, target, solve) -> tuple[float, ...]:
@@ -580,8 +968,8 @@ def _crossings(ks, expected, target, solve) -> tuple[float, ...]:
                  for i in range(len(ks) - 1) if above[i] != above[i + 1])
 
 
-def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator: str = PRIMARY["comparator"],
-                 size_basis: str = PRIMARY["size_basis"], ks=None, level: float = 0.05) -> ShapeScan:
+def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator: str = PRIMARY.comparator,
+                 size_basis: str | SizeBasis = PRIMARY.size_basis, ks=None, level: float = 0.05) -> ShapeScan:
     """Scan the Weibull shape k of the reference hazard: E, the exact p-values, and where the verdict flips.
 
     Parameters
@@ -589,7 +977,7 @@ def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator
     patients, historical : DataFrame
         The cohort with derived columns, and historical.csv.
     comparator, size_basis : str
-        As ``compare_one`` (default: the primary analysis).
+        As ``observed_vs_expected`` (default: the primary analysis).
     ks : sequence of float, optional
         The shapes to scan (default 0.2 to 2.0 in steps of 0.05).
     level : float
@@ -606,19 +994,21 @@ def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator
     (0.637..., 1.88...)
     """
     ks = tuple(float(k) for k in (np.round(np.arange(0.2, 2.0001, 0.05), 4) if ks is None else ks))
-    rows = [compare_one(patients, historical, comparator, size_basis=size_basis, shape=HazardShape.weibull(k))
-            for k in ks]
-    observed = rows[0]["observed_events"]
-    expected = tuple(r["expected_events"] for r in rows)
+    size_basis = _size_basis(size_basis)
+    rows = [observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
+                                 shape=HazardShape.weibull(k)) for k in ks]
+    observed = rows[0].observed_events
+    expected = tuple(r.expected_events for r in rows)
 
     def solve(k):
         return _expected_for_k(patients, historical, comparator, size_basis, k)
 
+    two, one = critical_expected(observed, level, Sided.TWO), critical_expected(observed, level, Sided.ONE)
     return ShapeScan(comparator=comparator, size_basis=size_basis, observed=observed, k=ks, expected=expected,
-                     p_two_sided=tuple(r["p_exact"] for r in rows),
-                     p_one_sided=tuple(r["p_exact_fewer"] for r in rows), level=level,
-                     flips_two_sided=_crossings(ks, expected, critical_expected(observed, level, "two"), solve),
-                     flips_one_sided=_crossings(ks, expected, critical_expected(observed, level, "one"), solve))
+                     p_two_sided=tuple(r.p_exact for r in rows), p_one_sided=tuple(r.p_exact_fewer for r in rows),
+                     level=level, flips_two_sided=_crossings(ks, expected, two, solve),
+                     flips_one_sided=_crossings(ks, expected, one, solve), critical_two_sided=two,
+                     critical_one_sided=one)
 
 
 class Period(enum.Enum):
@@ -742,10 +1132,20 @@ def kepka_5to10_size_bounds(historical: pd.DataFrame, literature: pd.DataFrame) 
 
 
 @dataclass(frozen=True)
+class RateRange:
+    """One published rate with the size of its subgroup and the ends of its plausible range."""
+
+    rate: float
+    subgroup_size: int | None     # None: no size in print, the rate is held fixed
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class ReferenceRange:
     """A size-matched comparison redone at the ends of each reference rate's plausible range.
 
-    ``rates`` maps each size class to (rate, subgroup size, low end, high end).
+    ``rates`` maps each size class to its ``RateRange``.
     ``*_most`` is the analysis with every rate at the low end of its range (worse
     historical control, more failures expected); ``*_fewest`` at the high end.
     Both ends at once is an extreme corner, and a p computed there is not a
@@ -756,10 +1156,10 @@ class ReferenceRange:
     """
 
     comparator: str
-    size_basis: str
-    shape: str
+    size_basis: SizeBasis
+    shape: HazardShape
     level: float
-    rates: dict
+    rates: dict[str, RateRange]
     expected: float
     expected_most: float
     expected_fewest: float
@@ -774,21 +1174,9 @@ class ReferenceRange:
     p_exact_fewer_averaged: float
     draws: int
 
-    def fields(self) -> dict:
-        """The uncertainty as flat fields, for JSON beside a comparison row."""
-        return {"reference_level": self.level,
-                "reference_rates": {size: {"rate": r, "subgroup_size": n, "low": lo, "high": hi}
-                                    for size, (r, n, lo, hi) in self.rates.items()},
-                "expected_events_most": self.expected_most, "expected_events_fewest": self.expected_fewest,
-                "p_exact_most": self.p_exact_most, "p_exact_fewest": self.p_exact_fewest,
-                "p_exact_fewer_most": self.p_exact_fewer_most, "p_exact_fewer_fewest": self.p_exact_fewer_fewest,
-                "expected_events_low": self.expected_low, "expected_events_high": self.expected_high,
-                "p_exact_averaged": self.p_exact_averaged, "p_exact_fewer_averaged": self.p_exact_fewer_averaged,
-                "reference_draws": self.draws}
-
 
 def reference_range(patients: pd.DataFrame, historical: pd.DataFrame, literature: pd.DataFrame, *,
-                    comparator: str = PRIMARY["comparator"], size_basis: str = PRIMARY["size_basis"],
+                    comparator: str = PRIMARY.comparator, size_basis: str | SizeBasis = PRIMARY.size_basis,
                     shape: str | HazardShape = "exponential", level: float = 0.95, draws: int = 4000,
                     seed: int = 20100555) -> ReferenceRange:
     """Redo a size-matched comparison with each Kepka rate at the ends of its Wilson interval, and with the
@@ -822,7 +1210,7 @@ def reference_range(patients: pd.DataFrame, historical: pd.DataFrame, literature
     """
     if comparator not in SIZE_STANDARDISED:
         raise ValueError(f"{comparator} is not a size-matched comparison")
-    shape = HazardShape.named(shape)
+    shape, size_basis = HazardShape.named(shape), _size_basis(size_basis)
     h = historical.set_index("id")
     smallest_5to10, _ = kepka_5to10_size_bounds(historical, literature)
     rates = {}
@@ -830,28 +1218,28 @@ def reference_range(patients: pd.DataFrame, historical: pd.DataFrame, literature
         rate = float(h.loc[row_id, "rate"])
         n = smallest_5to10 if size == "5-10 cm" else h.loc[row_id, "denominator"]
         if pd.isna(n):
-            rates[size] = (rate, None, rate, rate)   # no size in print: held fixed (only '<=5 cm', which no
-            continue                                 # patient here needs unless a residual tumour is small)
+            rates[size] = RateRange(rate, None, rate, rate)   # no size in print: held fixed (only '<=5 cm', which
+            continue                                          # no patient here needs unless a residual is small)
         low, high = wilson_interval(rate, int(n), level)
-        rates[size] = (rate, int(n), low, high)
+        rates[size] = RateRange(rate, int(n), low, high)
     timepoint = float(h.loc[SIZE_STANDARDISED[comparator]["5-10 cm"], "timepoint_months"])
     _, events = survival.endpoint(patients, "local_control")
     observed = int(events.sum())
 
-    def run(which: int):
-        chosen = {size: values[which] for size, values in rates.items()}
+    def run(which: str):
+        chosen = {size: getattr(values, which) for size, values in rates.items()}
         e = expected_events(patients, rates_by_size=chosen, size_basis=size_basis, timepoint=timepoint, shape=shape)
         return e, one_sample_logrank(observed, e)
 
-    (e, mid), (e_most, most), (e_fewest, fewest) = run(0), run(2), run(3)
+    (e, mid), (e_most, most), (e_fewest, fewest) = run("rate"), run("low"), run("high")
     sampled = _expected_over_rate_draws(patients, rates, size_basis=size_basis, timepoint=timepoint, shape=shape,
                                         draws=draws, seed=seed)
     lower_tails = poisson.cdf(observed, sampled)
     upper_tails = poisson.sf(observed - 1, sampled)
-    return ReferenceRange(comparator=comparator, size_basis=size_basis, shape=shape.name, level=level, rates=rates,
-                          expected=e, expected_most=e_most, expected_fewest=e_fewest, p_exact=mid["p_exact"],
-                          p_exact_most=most["p_exact"], p_exact_fewest=fewest["p_exact"],
-                          p_exact_fewer_most=most["p_exact_fewer"], p_exact_fewer_fewest=fewest["p_exact_fewer"],
+    return ReferenceRange(comparator=comparator, size_basis=size_basis, shape=shape, level=level, rates=rates,
+                          expected=e, expected_most=e_most, expected_fewest=e_fewest, p_exact=mid.p_exact,
+                          p_exact_most=most.p_exact, p_exact_fewest=fewest.p_exact,
+                          p_exact_fewer_most=most.p_exact_fewer, p_exact_fewer_fewest=fewest.p_exact_fewer,
                           expected_low=float(np.quantile(sampled, 0.025)),
                           expected_high=float(np.quantile(sampled, 0.975)),
                           p_exact_averaged=float(np.minimum(1.0, 2 * np.minimum(lower_tails, upper_tails)).mean()),
@@ -864,22 +1252,33 @@ def _expected_over_rate_draws(patients, rates, *, size_basis, timepoint, shape, 
     E is linear in each class's -log(rate), so it is computed from each class's
     summed shape fractions once, and the draws only rescale them.
     """
-    column = "diameter_before_rt_cm" if size_basis == "before_rt" else "diameter_initial_cm"
     durations, _ = survival.endpoint(patients, "local_control")
-    classes = patients[column].map(lambda d: size_class_key(rates, d))
+    classes = patients[SIZE_COLUMNS[size_basis]].map(lambda d: size_class_key(rates, d))
     rng = np.random.default_rng(seed)
     total = np.zeros(draws)
-    for size, (rate, n, _, _) in rates.items():
+    for size, r in rates.items():
         fractions = sum(shape.fraction(float(t), timepoint) for t, c in zip(durations, classes, strict=True)
                         if c == size)
-        drawn = np.full(draws, rate) if n is None else rng.beta(rate * n + 0.5, (1 - rate) * n + 0.5, size=draws)
+        n = r.subgroup_size
+        drawn = np.full(draws, r.rate) if n is None else rng.beta(r.rate * n + 0.5, (1 - r.rate) * n + 0.5,
+                                                                  size=draws)
         total += -np.log(drawn) * fractions
     return total
 
 
+@dataclass(frozen=True)
+class SubsetComparison:
+    """A comparison of part of the cohort: the tumours over 10 cm by one size basis."""
+
+    comparison: Comparison
+    size_basis: SizeBasis          # which diameter decided "over 10 cm"
+    patients: int
+    p_exact_fewer_floor: float     # the one-sided exact p had none of them failed: the smallest this subset allows
+
+
 def large_tumours_against(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str = "goffman_lc_3y", *,
-                          size_basis: str = "initial", shape: str | HazardShape = "exponential",
-                          alpha: float = 0.05) -> dict:
+                          size_basis: str | SizeBasis = "initial", shape: str | HazardShape = "exponential",
+                          alpha: float = 0.05) -> SubsetComparison:
     """Only the cohort's tumours over 10 cm against one historical rate: like with like for a series of large tumours.
 
     Goffman et al. treated large and massive sarcomas, so their rate belongs
@@ -898,87 +1297,88 @@ def large_tumours_against(patients: pd.DataFrame, historical: pd.DataFrame, comp
 
     Returns
     -------
-    dict
-        A ``compare_one`` row for the subset, with ``subset``, ``patients`` and ``p_exact_fewer_floor`` added:
+    SubsetComparison
+        The subset's comparison, how many patients it holds, and ``p_exact_fewer_floor``:
         the one-sided exact p had none of them failed, the smallest this subset allows.
 
     Example
     -------
-    >>> large_tumours_against(patients, historical)["patients"]     # doctest: +SKIP
+    >>> large_tumours_against(patients, historical).patients     # doctest: +SKIP
     6
     """
-    column = {"before_rt": "diameter_before_rt_cm", "initial": "diameter_initial_cm"}[size_basis]
-    subset = patients[patients[column] > 10]
+    size_basis = _size_basis(size_basis)
+    if size_basis is SizeBasis.NONE:
+        raise ValueError("say which size decides 'over 10 cm': before_rt or initial")
+    subset = patients[patients[SIZE_COLUMNS[size_basis]] > 10]
     if subset.empty:
         raise ValueError(f"no tumour over 10 cm by the {size_basis} size: nothing to compare")
-    row = compare_one(subset, historical, comparator, shape=shape, alpha=alpha)
-    return {**row, "subset": f"over 10 cm ({SIZE_BASIS_NAMES[size_basis]})", "patients": len(subset),
-            "p_exact_fewer_floor": float(poisson.pmf(0, row["expected_events"]))}
+    row = observed_vs_expected(subset, historical, comparator, shape=shape, alpha=alpha)
+    return SubsetComparison(row, size_basis, len(subset), float(poisson.pmf(0, row.expected_events)))
+
+
+class Analysis(enum.StrEnum):
+    """The parts of ``every_comparison``."""
+
+    COMPARISON = "comparison"
+    SENSITIVITY = "sensitivity"
+    EVIDENCE_SHAPE = "evidence shape"
+    LARGE_TUMOURS = "large tumours"
+    WEIBULL_SCAN = "weibull scan"
+
+
+@dataclass(frozen=True)
+class AnalysisRow:
+    """One result of ``every_comparison``, with the reference-rate uncertainty of a size-matched one."""
+
+    analysis: Analysis
+    result: Comparison | SubsetComparison | ShapeScan
+    reference: ReferenceRange | None = None
 
 
 def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literature: pd.DataFrame,
-                     shape: str | HazardShape = "exponential", alpha: float = 0.05) -> list[dict]:
-    """Everything the comparison chapter computes, as flat rows for the command line's JSON.
+                     shape: str | HazardShape = "exponential", alpha: float = 0.05) -> list[AnalysisRow]:
+    """Everything the comparison chapter computes, for the command line.
 
-    Each row has an ``analysis`` field:
-
-    * ``comparison``: ``comparisons(shape)``, every historical rate once;
-    * ``sensitivity``: every SENSITIVITY variant under every SENSITIVITY_SHAPES shape, with the
-      shape's parameters and, for the size-matched ones, the reference-uncertainty fields of
-      ``ReferenceRange.fields()``;
-    * ``evidence shape``: the size-matched variants under the shape the published failure times
-      support (``evidence_shape``), with the reference-uncertainty fields;
-    * ``large tumours``: Goffman's rate against the tumours over 10 cm, on both size bases,
+    * ``COMPARISON``: ``comparisons(shape)``, every historical rate once;
+    * ``SENSITIVITY``: every SENSITIVITY variant under every SENSITIVITY_SHAPES shape, with
+      the ``ReferenceRange`` of the size-matched ones;
+    * ``EVIDENCE_SHAPE``: the size-matched variants under the shape the published failure times
+      support (``evidence_shape``), with their ``ReferenceRange``;
+    * ``LARGE_TUMOURS``: Goffman's rate against the tumours over 10 cm, on both size bases,
       under every shape;
-    * ``weibull scan``: for each size-matched variant, E and the exact p-values over the
-      Weibull shapes, with the shapes where the verdict flips.
+    * ``WEIBULL_SCAN``: for each size-matched variant, the ``ShapeScan`` over Weibull shapes.
 
     Example
     -------
     >>> rows = every_comparison(patients, historical, literature)       # doctest: +SKIP
-    >>> sorted({r["analysis"] for r in rows})                           # doctest: +SKIP
+    >>> sorted({r.analysis.value for r in rows})                        # doctest: +SKIP
     ['comparison', 'evidence shape', 'large tumours', 'sensitivity', 'weibull scan']
     """
-    out = [{"analysis": "comparison", **row} for row in comparisons(patients, historical, shape, alpha)]
+    out = [AnalysisRow(Analysis.COMPARISON, row) for row in comparisons(patients, historical, shape, alpha)]
     for row in sensitivity(patients, historical, alpha):
-        extra = {}
-        if row["comparator"] in SIZE_STANDARDISED:
-            extra = reference_range(patients, historical, literature, comparator=row["comparator"],
-                                    size_basis=row["size_basis"],
-                                    shape=next(s for s in SENSITIVITY_SHAPES if s.name == row["shape"])).fields()
-        out.append({"analysis": "sensitivity", **row, **extra})
+        reference = None
+        if row.size_matched:
+            reference = reference_range(patients, historical, literature, comparator=row.comparator,
+                                        size_basis=row.size_basis, shape=row.shape)
+        out.append(AnalysisRow(Analysis.SENSITIVITY, row, reference))
     supported = evidence_shape(implied_weibull_k(literature))
     for comparator, basis in SENSITIVITY:
         if comparator in SIZE_STANDARDISED:
-            row = compare_one(patients, historical, comparator, size_basis=basis, shape=supported, alpha=alpha)
-            out.append({"analysis": "evidence shape", **row,
-                        **reference_range(patients, historical, literature, comparator=comparator, size_basis=basis,
-                                          shape=supported).fields()})
-    for basis in ("initial", "before_rt"):
+            row = observed_vs_expected(patients, historical, comparator, size_basis=basis, shape=supported,
+                                       alpha=alpha)
+            out.append(AnalysisRow(Analysis.EVIDENCE_SHAPE, row,
+                                   reference_range(patients, historical, literature, comparator=comparator,
+                                                   size_basis=basis, shape=supported)))
+    for basis in (SizeBasis.INITIAL, SizeBasis.BEFORE_RT):
         for each in SENSITIVITY_SHAPES:
-            out.append({"analysis": "large tumours",
-                        **large_tumours_against(patients, historical, size_basis=basis, shape=each, alpha=alpha)})
+            out.append(AnalysisRow(Analysis.LARGE_TUMOURS,
+                                   large_tumours_against(patients, historical, size_basis=basis, shape=each,
+                                                         alpha=alpha)))
     for comparator, basis in SENSITIVITY:
         if comparator in SIZE_STANDARDISED:
-            scan = weibull_scan(patients, historical, comparator=comparator, size_basis=basis)
-            out.append({"analysis": "weibull scan", "comparator": comparator, "size_basis": basis,
-                        "observed_events": scan.observed, "level": scan.level, "weibull_k": list(scan.k),
-                        "expected_events": list(scan.expected), "p_exact": list(scan.p_two_sided),
-                        "p_exact_fewer": list(scan.p_one_sided), "flips_two_sided": list(scan.flips_two_sided),
-                        "flips_one_sided": list(scan.flips_one_sided)})
+            out.append(AnalysisRow(Analysis.WEIBULL_SCAN,
+                                   weibull_scan(patients, historical, comparator=comparator, size_basis=basis)))
     return out
-
-
-def row_line(row: dict) -> str:
-    """One ``every_comparison`` row as a line of text for the terminal."""
-    if row["analysis"] == "weibull scan":
-        flips = ", ".join(f"{k:.2f}" for k in row["flips_two_sided"]) or "none"
-        return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} "
-                f"two-sided p crosses {row['level']:g} at Weibull k = {flips}")
-    return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} {row['shape']:<20} "
-            f"E = {row['expected_events']:6.2f}  O/E = {row['o_over_e']:.2f} "
-            f"({row['o_over_e_ci_low']:.2f}-{row['o_over_e_ci_high']:.2f})  p exact = {row['p_exact']:.3f}"
-            f"  one-sided {row['p_exact_fewer']:.3f}")
 
 
 @dataclass(frozen=True)
@@ -1004,8 +1404,6 @@ def extra_treatment(patients: pd.DataFrame) -> list[ExtraTreatment]:
     >>> [e.patient for e in extra_treatment(patients)]       # doctest: +SKIP
     [3, 8]
     """
-    from rtchx.core.quantities import case_report_patient
-
     case = int(case_report_patient(patients)["patient"])
     out = []
     for row in patients.itertuples(index=False):

@@ -17,12 +17,14 @@ needs every patient followed to t; the log-rank designs use censored data.
 
 from __future__ import annotations
 
+import enum
 import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.integrate import quad
 from scipy.stats import binom, norm
 
 
@@ -198,8 +200,6 @@ def _per_patient_moments(hazard1: float, hazard0: float, accrual: float, follow_
     ``accrual`` months and the analysis ``follow_up`` months after the last entry, so a patient's
     potential follow-up c is uniform on [follow_up, accrual + follow_up].
     """
-    from scipy.integrate import quad
-
     total = hazard1 + death_hazard
 
     def given(c: float) -> np.ndarray:
@@ -222,14 +222,49 @@ def _per_patient_moments(hazard1: float, hazard0: float, accrual: float, follow_
     return p1, p0, variance
 
 
+@dataclass(frozen=True)
+class OneSampleLogrankDesign:
+    """A one-arm trial tested with the one-sample log-rank test (Wu 2015)."""
+
+    hazard_ratio: float          # hoped-for hazard / historical hazard
+    n_exact: float               # the formula's patients before rounding up
+    n: int
+    p_event: float               # P(a patient's local failure is observed) under the hoped-for curve
+    events_alternative: float    # local failures expected in n patients if the treatment works
+    events_null: float           # ... if it is no better than the historical curve
+
+
 def one_sample_logrank_design(s0: float, s1: float, months: float, *, alpha: float = 0.05, power: float = 0.8,
-                              accrual: float = 48, follow_up: float = 60, death_hazard: float = 0.0) -> dict:
+                              accrual: float = 48, follow_up: float = 60,
+                              death_hazard: float = 0.0) -> OneSampleLogrankDesign:
     """Patients for a one-sided one-sample log-rank test of S1 against the historical S0 at ``months`` (Wu 2015).
 
     Each patient adds (event - historical cumulative hazard) to O - E. Under the
     alternative its mean is p1 - p0 and its variance sigma^2; under the null
     O - E has variance E, about n p0. Setting sqrt(n) (p0 - p1) = z_alpha sqrt(p0)
     + z_beta sigma gives n = (z_alpha sqrt(p0) + z_beta sigma)^2 / (p1 - p0)^2.
+
+    Parameters
+    ----------
+    s0, s1 : float
+        Historical and hoped-for survival (local control) at ``months``.
+    months : float
+        Their time point.
+    alpha, power : float
+        One-sided type I error and power.
+    accrual, follow_up : float
+        Months of uniform accrual, and of further follow-up after the last patient.
+    death_hazard : float
+        A competing hazard of death per month (0: nobody dies first).
+
+    Returns
+    -------
+    OneSampleLogrankDesign
+
+    Example
+    -------
+    >>> one_sample_logrank_design(0.45, 0.70, 60).n
+    22
     """
     _check_rates(s0, s1, alpha, power)
     if accrual < 0 or follow_up < 0 or accrual + follow_up <= 0:
@@ -242,14 +277,46 @@ def one_sample_logrank_design(s0: float, s1: float, months: float, *, alpha: flo
     exact = (z_a * math.sqrt(p0) + z_b * math.sqrt(variance)) ** 2 / (p1 - p0) ** 2
     n = math.ceil(exact)
     p_event_null = events_probability(hazard0, accrual, follow_up, death_hazard)
-    return {"hazard_ratio": hazard1 / hazard0, "n_exact": float(exact), "n": n, "p_event": p1,
-            "events_alternative": n * p1, "events_null": n * p_event_null}
+    return OneSampleLogrankDesign(hazard_ratio=hazard1 / hazard0, n_exact=float(exact), n=n, p_event=p1,
+                                  events_alternative=n * p1, events_null=n * p_event_null)
+
+
+@dataclass(frozen=True)
+class TwoArmDesign:
+    """A 1:1 randomised trial tested with the two-sided log-rank test (Schoenfeld's events)."""
+
+    hazard_ratio: float     # new / control
+    events: int             # local failures the analysis waits for
+    p_event: float          # P(a patient's local failure is observed), averaged over the arms
+    n: int                  # patients in both arms together
 
 
 def two_arm_logrank_design(s_control: float, s_new: float, months: float, *, alpha: float = 0.05,
                            power: float = 0.8, accrual: float = 48, follow_up: float = 60,
-                           death_hazard: float = 0.0) -> dict:
-    """Patients for a 1:1 randomised trial, two-sided log-rank (Schoenfeld's events, exponential accrual model)."""
+                           death_hazard: float = 0.0) -> TwoArmDesign:
+    """Patients for a 1:1 randomised trial, two-sided log-rank (Schoenfeld's events, exponential accrual model).
+
+    Parameters
+    ----------
+    s_control, s_new : float
+        Survival (local control) at ``months`` in each arm.
+    months : float
+        Their time point.
+    alpha, power : float
+        Two-sided type I error and power.
+    accrual, follow_up, death_hazard : float
+        As ``one_sample_logrank_design``.
+
+    Returns
+    -------
+    TwoArmDesign
+
+    Example
+    -------
+    >>> d = two_arm_logrank_design(0.45, 0.70, 60)
+    >>> d.events, d.n
+    (49, 94)
+    """
     _check_probability("s_control", s_control)
     _check_probability("s_new", s_new)
     _check_probability("alpha", alpha)
@@ -259,25 +326,113 @@ def two_arm_logrank_design(s_control: float, s_new: float, months: float, *, alp
     events = math.ceil(events_needed(hr, 0.5, alpha, power))
     p_event = sum(events_probability(h, accrual, follow_up, death_hazard) for h in hazards) / 2
     n = 2 * math.ceil(events / p_event / 2)
-    return {"hazard_ratio": hr, "events": events, "p_event": p_event, "n": n}
+    return TwoArmDesign(hazard_ratio=hr, events=events, p_event=p_event, n=n)
 
 
-#: The assumptions of the chapter's sizing: 45% (radiotherapy alone, 5-10 cm) against the 70% seen here,
-#: at 5 years; one-sided 5% for the single-arm designs, two-sided 5% for the randomised one; 80% power;
-#: four years of accrual and five more years of follow-up.
-DEFAULTS = {"p0": 0.45, "p1": 0.70, "months": 60.0, "alpha_one_sided": 0.05, "alpha_two_sided": 0.05,
-            "power": 0.8, "accrual": 48.0, "follow_up": 60.0, "death_hazard": 0.0}
+@dataclass(frozen=True)
+class Assumptions:
+    """What a trial's size rests on: the rates to tell apart, the error rates, and the time the trial runs.
+
+    The defaults are the chapter's: 45% (radiotherapy alone, 5-10 cm) against the 70%
+    seen here, at 5 years; one-sided 5% for the single-arm designs, two-sided 5% for
+    the randomised one; 80% power; four years of accrual and five more years of
+    follow-up; no deaths before local failure.
+    """
+
+    p0: float = 0.45
+    p1: float = 0.70
+    months: float = 60.0
+    alpha_one_sided: float = 0.05
+    alpha_two_sided: float = 0.05
+    power: float = 0.8
+    accrual: float = 48.0
+    follow_up: float = 60.0
+    death_hazard: float = 0.0
 
 
-def trial_sizes(p0: float = DEFAULTS["p0"], p1: float = DEFAULTS["p1"], months: float = DEFAULTS["months"], *,
-                alpha_one_sided: float = DEFAULTS["alpha_one_sided"],
-                alpha_two_sided: float = DEFAULTS["alpha_two_sided"], power: float = DEFAULTS["power"],
-                accrual: float = DEFAULTS["accrual"], follow_up: float = DEFAULTS["follow_up"],
-                death_hazard: float = DEFAULTS["death_hazard"]) -> list[dict]:
-    """Patients needed by each design under one set of assumptions, with the rule each design applies.
+#: The assumptions of the chapter's sizing.
+DEFAULTS = Assumptions()
+
+
+class DesignKind(enum.Enum):
+    """The designs ``trial_sizes`` compares, in the order it lists them."""
+
+    AHERN = "ahern_single_stage"
+    SIMON_OPTIMAL = "simon_optimal"
+    SIMON_MINIMAX = "simon_minimax"
+    ONE_SAMPLE_LOGRANK = "one_sample_logrank"
+    TWO_ARM_LOGRANK = "two_arm_logrank"
+
+
+@dataclass(frozen=True)
+class TrialSize:
+    """Patients one design needs, with the design itself (None, and why, when none was found)."""
+
+    design: DesignKind
+    patients: int | None
+    expected_patients: float | None      # two-stage designs: the expected size if the treatment is no better
+    plan: SingleStage | TwoStage | OneSampleLogrankDesign | TwoArmDesign | None
+    failure: str | None = None           # why no design was found
+
+
+@dataclass(frozen=True)
+class TrialSizes:
+    """Every design's size under one set of assumptions; iterating gives them in ``DesignKind`` order."""
+
+    assumptions: Assumptions
+    ahern: TrialSize
+    simon_optimal: TrialSize
+    simon_minimax: TrialSize
+    one_sample_logrank: TrialSize
+    two_arm_logrank: TrialSize
+
+    def __iter__(self):
+        return iter((self.ahern, self.simon_optimal, self.simon_minimax, self.one_sample_logrank,
+                     self.two_arm_logrank))
+
+    def __len__(self) -> int:
+        return 5
+
+    def __getitem__(self, index: int) -> TrialSize:
+        return tuple(self)[index]
+
+    @property
+    def single_arm(self) -> tuple[TrialSize, ...]:
+        """The designs with one arm (all but the randomised one)."""
+        return (self.ahern, self.simon_optimal, self.simon_minimax, self.one_sample_logrank)
+
+
+def trial_sizes(p0: float = DEFAULTS.p0, p1: float = DEFAULTS.p1, months: float = DEFAULTS.months, *,
+                alpha_one_sided: float = DEFAULTS.alpha_one_sided, alpha_two_sided: float = DEFAULTS.alpha_two_sided,
+                power: float = DEFAULTS.power, accrual: float = DEFAULTS.accrual, follow_up: float = DEFAULTS.follow_up,
+                death_hazard: float = DEFAULTS.death_hazard) -> TrialSizes:
+    """Patients needed by each design under one set of assumptions.
 
     Bad assumptions raise ValueError; a design that has no solution within its
-    search limit gets ``patients = None`` and says why, and the others still show.
+    search limit gets ``patients = None`` and says why (``failure``), and the others still show.
+
+    Parameters
+    ----------
+    p0, p1 : float
+        Historical and hoped-for local control at ``months``.
+    months : float
+        Their time point.
+    alpha_one_sided, alpha_two_sided : float
+        Type I error of the single-arm designs and of the randomised one.
+    power : float
+        Power of every design.
+    accrual, follow_up, death_hazard : float
+        Months of accrual and further follow-up, and a competing death hazard per month
+        (the log-rank designs only).
+
+    Returns
+    -------
+    TrialSizes
+
+    Example
+    -------
+    >>> [size.patients for size in trial_sizes()]
+    [25, 33, 25, 22, 94]
     """
     _check_rates(p0, p1, alpha_one_sided, power)
     _check_probability("alpha (two-sided)", alpha_two_sided)
@@ -286,43 +441,37 @@ def trial_sizes(p0: float = DEFAULTS["p0"], p1: float = DEFAULTS["p1"], months: 
         raise ValueError("accrual and follow-up must be >= 0 months, and not both 0")
     if death_hazard < 0:
         raise ValueError("the death hazard cannot be negative")
+    assumptions = Assumptions(p0, p1, months, alpha_one_sided, alpha_two_sided, power, accrual, follow_up,
+                              death_hazard)
 
     def single():
         d = ahern_single_stage(p0, p1, alpha_one_sided, power)
-        return [{"patients": d.n, "rule": f"promising if at least {d.r} of {d.n} are controlled at {months:g} months"}]
+        return [TrialSize(DesignKind.AHERN, d.n, None, d)]
 
     def two_stage():
         designs = simon_two_stage(p0, p1, alpha_one_sided, power)
-        return [{"patients": d.n, "expected_patients": d.expected_n,
-                 "rule": f"stop if {d.r1} or fewer of the first {d.n1} are controlled; promising if more than "
-                         f"{d.r} of {d.n}; {d.expected_n:.1f} patients expected if the rate is only {p0:.0%}"}
-                for d in (designs["optimal"], designs["minimax"])]
+        return [TrialSize(kind, d.n, d.expected_n, d) for kind, d in
+                ((DesignKind.SIMON_OPTIMAL, designs["optimal"]), (DesignKind.SIMON_MINIMAX, designs["minimax"]))]
 
     def one_sample():
         d = one_sample_logrank_design(p0, p1, months, alpha=alpha_one_sided, power=power, accrual=accrual,
                                       follow_up=follow_up, death_hazard=death_hazard)
-        return [{"patients": d["n"], "rule": f"one-sided test of the observed local failures against the historical "
-                                             f"curve: about {d['events_alternative']:.1f} expected if the treatment "
-                                             f"works, {d['events_null']:.1f} if it does not"}]
+        return [TrialSize(DesignKind.ONE_SAMPLE_LOGRANK, d.n, None, d)]
 
     def two_arm():
         d = two_arm_logrank_design(p0, p1, months, alpha=alpha_two_sided, power=power, accrual=accrual,
                                    follow_up=follow_up, death_hazard=death_hazard)
-        return [{"patients": d["n"], "rule": f"two-sided log-rank test once {d['events']} local failures have "
-                                             f"occurred (hazard ratio {d['hazard_ratio']:.2f})"}]
+        return [TrialSize(DesignKind.TWO_ARM_LOGRANK, d.n, None, d)]
 
-    names = {single: ["Single arm, one stage (A'Hern)"],
-             two_stage: ["Single arm, two stages (Simon, optimal)", "Single arm, two stages (Simon, minimax)"],
-             one_sample: ["Single arm, one-sample log-rank"], two_arm: ["Randomised, two arms (Schoenfeld)"]}
-    rows = []
-    for compute, designs in names.items():
+    kinds = {single: [DesignKind.AHERN], two_stage: [DesignKind.SIMON_OPTIMAL, DesignKind.SIMON_MINIMAX],
+             one_sample: [DesignKind.ONE_SAMPLE_LOGRANK], two_arm: [DesignKind.TWO_ARM_LOGRANK]}
+    sizes = []
+    for compute, designs in kinds.items():
         try:
-            results = compute()
+            sizes += compute()
         except ValueError as error:
-            results = [{"patients": None, "rule": f"not found: {error}"} for _ in designs]
-        rows += [{"design": name, "expected_patients": None, **result}
-                 for name, result in zip(designs, results, strict=True)]
-    return rows
+            sizes += [TrialSize(kind, None, None, None, str(error)) for kind in designs]
+    return TrialSizes(assumptions, *sizes)
 
 
 def _decimals(value: float) -> int:
