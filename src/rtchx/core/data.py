@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -370,8 +371,15 @@ def size_class(diameter_cm: float) -> str:
     return ">10 cm"
 
 
-def infer_ifosfamide_schedule(total_g_m2: float) -> tuple[float, int]:
-    """Infer (intended total dose, cycles given) from the total ifosfamide a patient received.
+class IfosfamideSchedule(NamedTuple):
+    """The course a total ifosfamide dose implies (a tuple, so ``intended, cycles = ...`` works)."""
+
+    intended_g_m2: float     # the two-cycle total of the daily dose given
+    cycles_given: int
+
+
+def infer_ifosfamide_schedule(total_g_m2: float) -> IfosfamideSchedule:
+    """Infer the intended total dose and the cycles given from the total ifosfamide a patient received.
 
     The methods describe one schedule with two variants: 1.0 or 1.5 g/m2 a day on
     five days, in weeks 1 and 5, so a full course is 10 or 15 g/m2 and one cycle
@@ -379,6 +387,21 @@ def infer_ifosfamide_schedule(total_g_m2: float) -> tuple[float, int]:
     pair: 5 = one cycle of 1.0, 7.5 = one cycle of 1.5, 10 = two of 1.0,
     15 = two of 1.5. The intended dose is the two-cycle total of that daily dose.
     A total no pair explains, or more than one does, is an error, not a guess.
+
+    Parameters
+    ----------
+    total_g_m2 : float
+        The total dose Table 3 gives, in g/m².
+
+    Returns
+    -------
+    IfosfamideSchedule
+        ``intended_g_m2`` and ``cycles_given``.
+
+    Example
+    -------
+    >>> infer_ifosfamide_schedule(7.5)   # one cycle of 1.5 g/m2 on five days
+    IfosfamideSchedule(intended_g_m2=15.0, cycles_given=1)
     """
     days, planned = protocol.IFOSFAMIDE_DAYS_PER_CYCLE, len(protocol.IFOSFAMIDE_CYCLE_WEEKS)
     matches = [
@@ -392,7 +415,7 @@ def infer_ifosfamide_schedule(total_g_m2: float) -> tuple[float, int]:
                          f"{'no' if not matches else 'more than one'} schedule of 1.0 or 1.5 g/m2 "
                          "on 5 days in one or two cycles")
     daily, cycles = matches[0]
-    return daily * days * planned, cycles
+    return IfosfamideSchedule(daily * days * planned, cycles)
 
 
 def with_derived_columns(patients: pd.DataFrame) -> pd.DataFrame:
@@ -423,8 +446,8 @@ def with_derived_columns(patients: pd.DataFrame) -> pd.DataFrame:
     out["size_class_initial"] = out["diameter_initial_cm"].map(size_class)
     out["size_class_before_rt"] = out["diameter_before_rt_cm"].map(size_class)
     schedule = out["ifosfamide_total_g_m2"].map(infer_ifosfamide_schedule)
-    out["intended_ifosfamide_g_m2"] = schedule.map(lambda s: s[0])
-    out["ifosfamide_cycles_given"] = schedule.map(lambda s: s[1])
+    out["intended_ifosfamide_g_m2"] = schedule.map(lambda s: s.intended_g_m2)
+    out["ifosfamide_cycles_given"] = schedule.map(lambda s: s.cycles_given)
     out["regimen_complete"] = out["ifosfamide_cycles_given"] == len(protocol.IFOSFAMIDE_CYCLE_WEEKS)
     out["died"] = out["status"] == "DOD"
     return out
