@@ -12,7 +12,7 @@ from rtchx.core.audit import Caveat, DeathsHypothesis, Scorecard, Status
 from rtchx.core.compare import SIZE_STANDARDISED, Comparison, HazardShape, ShapeKind, SizeBasis
 from rtchx.core.data import HISTOLOGY_NAMES
 from rtchx.core.design import Assumptions, DesignKind, TrialSize
-from rtchx.core.quantities import once_daily_fractions
+from rtchx.core.quantities import CaseReportMatch, once_daily_fractions
 from rtchx.core.whatif import Scenario
 from rtchx.core.whatif import Summary as WhatIfSummary
 
@@ -401,25 +401,45 @@ def months_text(value: float) -> str:
     return "not reached" if math.isinf(value) else f"{value:.0f} months"
 
 
-def case_report_comparison(row: pd.Series, claims: pd.DataFrame) -> pd.DataFrame:
-    """What the case report (Results, Figure 3 caption) says beside what its row of Table 3 says."""
+def case_report_comparison(row: pd.Series, claims: pd.DataFrame, match: CaseReportMatch) -> pd.DataFrame:
+    """What the case report (Results, Figure 3 caption) says beside what its row of Table 3 says.
+
+    Parameters
+    ----------
+    row : Series
+        The case's row of Table 3 (``rtchx.core.quantities.case_report_patient``).
+    claims : DataFrame
+        ``data/claims.csv``, for the case report's own numbers (dose, years, age).
+    match : CaseReportMatch
+        Which items agree (``rtchx.core.quantities.case_report_match``).
+
+    Returns
+    -------
+    DataFrame
+        Item, Case report, Table 3 and a ``Verdict`` per item; age and sex cannot be checked.
+
+    Example
+    -------
+    >>> from rtchx.core import data, quantities
+    >>> claims = data.load_resource("claims")
+    >>> case = quantities.case_report_patient(data.load_patients())
+    >>> match = quantities.case_report_match(case, claims.set_index("id")["reported"])
+    >>> case_report_comparison(case, claims, match).set_index("Item").loc["Histology", ""]
+    <Verdict.DIFFERS: '✗ differs'>
+    """
     reported = claims.set_index("id")["reported"]
     years = row["os_months"] / 12
     items = [
-        ("Dose", f"{reported['r_case_dose']:g} Gy", f"{row['dose_gy']:g} Gy",
-         reported["r_case_dose"] == row["dose_gy"]),
-        ("Fractionation", "twice daily", "HF" if row["hyperfractionated"] else "once daily",
-         bool(row["hyperfractionated"])),
-        ("Hyperthermia", "planned twice weekly, stopped after the first session", "HT",
-         bool(row["hyperthermia"])),
-        ("Status at analysis", "alive without recurrence", row["status"], row["status"] == "AWOD"),
+        ("Dose", f"{reported['r_case_dose']:g} Gy", f"{row['dose_gy']:g} Gy", match.dose),
+        ("Fractionation", "twice daily", "HF" if row["hyperfractionated"] else "once daily", match.twice_daily),
+        ("Hyperthermia", "planned twice weekly, stopped after the first session", "HT", match.hyperthermia),
+        ("Status at analysis", "alive without recurrence", row["status"], match.alive_without_disease),
         ("Free of disease after", f"{reported['f3_case_years']:g} years (Figure 3 caption)",
-         f"{row['os_months']:g} months ({years:.1f} years) of follow-up", years >= reported["f3_case_years"]),
-        ("Site", "retroperitoneal, pelvic", SITE_LABELS[row["site"]], row["site"] == "trunk"),
+         f"{row['os_months']:g} months ({years:.1f} years) of follow-up", match.followed_long_enough),
+        ("Site", "retroperitoneal, pelvic", SITE_LABELS[row["site"]], match.site),
         ("Surgery before radiotherapy", "partial resection", f"block '{COHORT_LABELS[row['cohort']]}', single size",
-         row["cohort"] == "after_r2_resection"),
-        ("Histology", "pleomorphic high-grade sarcoma", HISTOLOGY_NAMES[row["histology"]],
-         "pleomorphic" in HISTOLOGY_NAMES[row["histology"]].lower()),
+         match.partial_resection),
+        ("Histology", "pleomorphic high-grade sarcoma", HISTOLOGY_NAMES[row["histology"]], match.histology),
         ("Age and sex", f"{reported['r_case_age']:g}-year-old woman", "not in Table 3", None),
     ]
     return pd.DataFrame([
@@ -469,6 +489,16 @@ def join_words(items) -> str:
 def status_text(status: Status, caveat: Caveat | None = None) -> str:
     """An audit status for the book: symbol and word, coloured by the ``status-…`` class, then any caveat's mark.
 
+    Parameters
+    ----------
+    status : rtchx.core.audit.Status
+    caveat : rtchx.core.audit.Caveat, optional
+
+    Returns
+    -------
+    str
+        MyST markup: a bracketed span with the class ``status-<status>``.
+
     Example
     -------
     >>> status_text(Status.REPRODUCED, Caveat.MISLEADING)
@@ -490,6 +520,19 @@ def _status_cell(status: Status, caveat: Caveat | None = None) -> Mark:
 
 def why_text(explanation: str, caveat: Caveat | None, contrast_text: str, note: str) -> str:
     """The whole explanation of one claim in the ledger: why, the caveat with its contrast, and the claim's note.
+
+    Parameters
+    ----------
+    explanation, contrast_text, note : str
+        The ledger's columns of the same names (empty where there is nothing to say).
+    caveat : rtchx.core.audit.Caveat or None
+        The claim's caveat; its mark and word lead the contrast sentence.
+
+    Returns
+    -------
+    str
+        The parts that are not empty, in that order (the command line's
+        ``explanation`` and the ledger table's Why).
 
     Example
     -------
@@ -545,6 +588,15 @@ def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
 def scorecard_table(score: Scorecard) -> pd.DataFrame:
     """Claims per status, one row each (discrepant and impossible in bold).
 
+    Parameters
+    ----------
+    score : rtchx.core.audit.Scorecard
+
+    Returns
+    -------
+    DataFrame
+        Columns Status (``status_text`` in a flagged ``Mark``) and Claims.
+
     Example
     -------
     >>> from rtchx.core import audit, data
@@ -557,7 +609,24 @@ def scorecard_table(score: Scorecard) -> pd.DataFrame:
 
 
 def caveat_table(score: Scorecard) -> pd.DataFrame:
-    """Claims per caveat, one row each: the marks counted apart from the statuses."""
+    """Claims per caveat, one row each: the marks counted apart from the statuses.
+
+    Parameters
+    ----------
+    score : rtchx.core.audit.Scorecard
+
+    Returns
+    -------
+    DataFrame
+        Columns Mark ('⚠ misleading', '≠ not comparable') and Claims.
+
+    Example
+    -------
+    >>> from rtchx.core import audit, data
+    >>> ledger = audit.ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> caveat_table(audit.scorecard(ledger)).values.tolist()
+    [['⚠ misleading', 4], ['≠ not comparable', 1]]
+    """
     counts = score.by_caveat()
     return pd.DataFrame({"Mark": [caveat_text(c) for c in counts], "Claims": list(counts.values())})
 
@@ -565,7 +634,23 @@ def caveat_table(score: Scorecard) -> pd.DataFrame:
 def deaths_hypothesis_table(hypothesis: DeathsHypothesis) -> pd.DataFrame:
     """Overall survival with the death during radiotherapy and each other death counted as censored, for reading.
 
-    One row per set of ``rtchx.core.audit.DeathsHypothesis.with_death_in_therapy``.
+    Parameters
+    ----------
+    hypothesis : rtchx.core.audit.DeathsHypothesis
+
+    Returns
+    -------
+    DataFrame
+        One row per set of ``hypothesis.with_death_in_therapy``: the deaths counted
+        as censored, the median and five-year overall survival, and whether they
+        give the published figures.
+
+    Example
+    -------
+    >>> from rtchx.core import audit, data
+    >>> table = deaths_hypothesis_table(audit.deaths_hypothesis(data.load_patients(), 6, 26, 34))
+    >>> table.iloc[0].tolist()
+    ['patients 2 and 6', '26', '34.3%', '✓ yes']
     """
     tried = hypothesis.with_death_in_therapy
     return pd.DataFrame({
@@ -579,7 +664,22 @@ def deaths_hypothesis_table(hypothesis: DeathsHypothesis) -> pd.DataFrame:
 def fraction_table(patients: pd.DataFrame) -> pd.DataFrame:
     """For reading: each once-daily total, its shortest split into 1.8 and 2.0 Gy fractions, and its weeks.
 
-    Rows from ``rtchx.core.quantities.once_daily_fractions``.
+    Parameters
+    ----------
+    patients : DataFrame
+        Table 3 (``patient``, ``dose_gy``, ``hyperfractionated``).
+
+    Returns
+    -------
+    DataFrame
+        One row per once-daily course (``rtchx.core.quantities.once_daily_fractions``).
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> row = fraction_table(data.load_patients()).set_index("Patient").loc[10]
+    >>> row["Fewest fractions"], row["Weeks at 5 a week"]
+    ('7 × 1.8 + 30 × 2.0 Gy', '7.4')
     """
     courses = once_daily_fractions(patients)
     return pd.DataFrame({

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rtchx.core import protocol, survival
+from rtchx.core.data import HISTOLOGY_NAMES
 
 
 @dataclass(frozen=True)
@@ -396,14 +397,92 @@ def case_report_patient(patients: pd.DataFrame) -> pd.Series:
     return match.iloc[0]
 
 
+@dataclass(frozen=True)
+class CaseReportMatch:
+    """How the case report (Results, Figure 3 caption) fits its row of Table 3, item by item.
+
+    Each item is True where Table 3 agrees with the case report. Age and sex are
+    not in Table 3 and are not checked; ``agree`` and ``differ`` count the rest.
+    """
+
+    patient: int
+    dose: bool                   # the reported dose is Table 3's
+    twice_daily: bool            # Table 3 marks the course HF
+    hyperthermia: bool           # Table 3 marks HT
+    alive_without_disease: bool  # Table 3's status is AWOD
+    followed_long_enough: bool   # followed at least as long as the Figure 3 caption's disease-free years
+    site: bool                   # a trunk tumour, where the report says retroperitoneal, pelvic
+    partial_resection: bool      # in Table 3's block after R2 resection
+    histology: bool              # Table 3's histology is a pleomorphic sarcoma
+    agree: int
+    differ: int
+
+
+def case_report_match(case: pd.Series, reported: Mapping[str, float]) -> CaseReportMatch:
+    """Check the case report against its row of Table 3.
+
+    Parameters
+    ----------
+    case : Series
+        The row of Table 3 (``case_report_patient``).
+    reported : mapping
+        Reported values by claim id (``data/claims.csv``): ``r_case_dose`` (Gy) and
+        ``f3_case_years`` (years free of disease, Figure 3 caption).
+
+    Returns
+    -------
+    CaseReportMatch
+        One yes/no per item, with the number of items that agree and that differ.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patients = data.load_patients()
+    >>> match = case_report_match(case_report_patient(patients), {"r_case_dose": 60, "f3_case_years": 10})
+    >>> match.agree, match.differ, match.partial_resection
+    (6, 2, False)
+    """
+    items = {
+        "dose": bool(reported["r_case_dose"] == case["dose_gy"]),
+        "twice_daily": bool(case["hyperfractionated"]),
+        "hyperthermia": bool(case["hyperthermia"]),
+        "alive_without_disease": bool(case["status"] == "AWOD"),
+        "followed_long_enough": bool(case["os_months"] / 12 >= reported["f3_case_years"]),
+        "site": bool(case["site"] == "trunk"),
+        "partial_resection": bool(case["cohort"] == "after_r2_resection"),
+        "histology": "pleomorphic" in HISTOLOGY_NAMES[case["histology"]].lower(),
+    }
+    agree = sum(items.values())
+    return CaseReportMatch(patient=int(case["patient"]), **items, agree=agree, differ=len(items) - agree)
+
+
 def compute(key: str, patients: pd.DataFrame) -> float | Described | NotComputable | PaperRoom:
-    """The value of one quantity for this patient table (with derived columns).
+    """Compute one named quantity (a key of ``QUANTITIES``) from a patient table.
 
-    A ``Described`` value carries a sentence on how it arises; a ``PaperRoom`` is
-    returned as it is, for the audit to work out from the paper's own counts.
+    Raises KeyError for an unknown key, and ValueError when the table has too few
+    matching patients (an edited table with one local failure has no second one),
+    so that the audit can say so.
 
-    Raises ValueError when the table has too few matching patients (an edited table
-    with one local failure has no second one), so that the audit can say so.
+    Parameters
+    ----------
+    key : str
+        A key of ``QUANTITIES`` (the ``check`` column of ``data/claims.csv``).
+    patients : DataFrame
+        Table 3 with the derived columns.
+
+    Returns
+    -------
+    float, Described, NotComputable or PaperRoom
+        The value; a ``Described`` value carries a sentence on how it arises; a
+        ``NotComputable`` says why Table 3 cannot give it; a ``PaperRoom`` is
+        returned as it is, for the audit to work out from the paper's own counts.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patients = data.with_derived_columns(data.load_patients())
+    >>> compute("count_grade3", patients), compute("age", patients).reason
+    (8, 'Table 3 does not give ages.')
     """
     if key not in QUANTITIES:
         raise KeyError(f"unknown quantity {key!r}; known: {', '.join(sorted(QUANTITIES))}")
