@@ -90,11 +90,13 @@ def test_removal_sentence():
 
 
 def test_extra_treatment_sentence():
-    from types import SimpleNamespace as S
+    from rtchx.core.compare import ExtraTreatment
 
-    text = prose.extra_treatment_sentence([S(patient=7, what="regional hyperthermia", local_failure=True,
-                                             lc_months=6.0)])
+    text = prose.extra_treatment_sentence([ExtraTreatment(7, True, False, True, 6.0)])
     assert text == "Patient 7 also had regional hyperthermia, and failed locally at 6 months."
+    both = prose.extra_treatment_words(ExtraTreatment(3, True, True, False, 124.0))
+    assert both == ("regional hyperthermia (stopped early, by the case report) and further chemotherapy with "
+                    "ifosfamide and epirubicin after radiochemotherapy")
     assert prose.extra_treatment_sentence([]).startswith("Every patient")
 
 

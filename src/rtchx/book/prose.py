@@ -413,19 +413,35 @@ def like_with_like_verdict(*, whole: tuple[int, float, float], large: list[tuple
     return text
 
 
+def extra_treatment_words(e) -> str:
+    """What one patient had besides radiotherapy with ifosfamide (an ``rtchx.core.compare.ExtraTreatment``).
+
+    Example
+    -------
+    >>> from rtchx.core.compare import ExtraTreatment
+    >>> extra_treatment_words(ExtraTreatment(8, True, False, False, 26.0))
+    'regional hyperthermia'
+    """
+    parts = ["regional hyperthermia"] if e.hyperthermia else []
+    if e.case_report:
+        parts = [f"{part} (stopped early, by the case report)" for part in parts]
+        parts.append("further chemotherapy with ifosfamide and epirubicin after radiochemotherapy")
+    return " and ".join(parts)
+
+
 def extra_treatment_sentence(extra) -> str:
     """One sentence per patient who had more than radiotherapy with ifosfamide (``compare.extra_treatment``).
 
     Example
     -------
-    >>> from types import SimpleNamespace as S
-    >>> extra_treatment_sentence([S(patient=8, what="regional hyperthermia", local_failure=False, lc_months=26.0)])
+    >>> from rtchx.core.compare import ExtraTreatment
+    >>> extra_treatment_sentence([ExtraTreatment(8, True, False, False, 26.0)])
     'Patient 8 also had regional hyperthermia, and stayed free of local failure for the 26 months followed.'
     """
     if not extra:
         return "Every patient had radiotherapy with ifosfamide and nothing else."
     return " ".join(
-        f"Patient {e.patient} also had {e.what}, and "
+        f"Patient {e.patient} also had {extra_treatment_words(e)}, and "
         + (f"failed locally at {e.lc_months:.0f} months." if e.local_failure
            else f"stayed free of local failure for the {e.lc_months:.0f} months followed.")
         for e in extra)

@@ -389,7 +389,24 @@ def expected_by_patient(patients: pd.DataFrame, *, rate: float | None = None,
 
 
 def expected_events(patients: pd.DataFrame, **reference) -> float:
-    """E: the reference cumulative hazard summed over patients (arguments as ``expected_by_patient``)."""
+    """E: the reference cumulative hazard summed over patients.
+
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+    **reference
+        As ``expected_by_patient``: ``rate`` or ``rates_by_size`` with ``size_basis``, ``timepoint``, ``shape``.
+
+    Returns
+    -------
+    float
+
+    Example
+    -------
+    >>> expected_events(patients, rate=0.45, timepoint=60)       # doctest: +SKIP
+    5.97...
+    """
     return float(expected_by_patient(patients, **reference)["cumulative_hazard"].sum())
 
 
@@ -675,6 +692,19 @@ def comparisons(patients: pd.DataFrame, historical: pd.DataFrame, shape: str | H
     the rates as the paper cites them and as the source gives them. Rates of 0
     or 1 cannot define a hazard and are left out; disease-free survival is left
     out because Table 3 does not give its times (chapter 6).
+
+    Parameters
+    ----------
+    patients, historical : DataFrame
+        The cohort with derived columns, and historical.csv.
+    shape : str or HazardShape
+        The reference hazard's shape.
+    alpha : float
+        For the exact O/E interval.
+
+    Returns
+    -------
+    list of Comparison
 
     Example
     -------
@@ -1082,6 +1112,16 @@ def evidence_shape(evidence: list[TimingEvidence]) -> HazardShape:
     point (their mean, if several), and no failures after it if the later readings show a nearly flat tail
     (k below 1/2 there; a constant hazard continued would have k = 1).
 
+    Parameters
+    ----------
+    evidence : list of TimingEvidence
+        Readings from ``implied_weibull_k``.
+
+    Returns
+    -------
+    HazardShape
+        A Weibull shape, flat after the time point when the tail is nearly flat.
+
     Example
     -------
     >>> evidence_shape(implied_weibull_k(data.load_resource("literature"))).name     # doctest: +SKIP
@@ -1102,10 +1142,24 @@ def wilson_interval(rate: float, n: int, level: float = 0.95) -> tuple[float, fl
     with censoring is less precise than a proportion of n, so this interval is
     narrower than the truth: it shows the least uncertainty the rate carries.
 
+    Parameters
+    ----------
+    rate : float
+        The observed proportion, in [0, 1].
+    n : int
+        Patients it was observed in.
+    level : float
+        The interval's coverage.
+
+    Returns
+    -------
+    tuple of float
+        (low, high).
+
     Example
     -------
-    >>> [round(x, 3) for x in wilson_interval(0.1, 33)]
-    [0.031, 0.236]
+    >>> [round(x, 3) for x in wilson_interval(0.1, 33)]     # centre 0.1417, half-width 0.1055 by hand
+    [0.036, 0.247]
     """
     if not 0 <= rate <= 1 or n < 1:
         raise ValueError(f"need a rate in [0, 1] and n >= 1, got {rate!r} and {n!r}")
@@ -1122,6 +1176,21 @@ def kepka_5to10_size_bounds(historical: pd.DataFrame, literature: pd.DataFrame) 
     smaller. The median size was 8 cm, so at least half (56) measured 8 cm or
     more; at most 33 of them were 10 cm or more, so at least 56 - 33 measured
     8 to under 10 cm, all inside the 5-10 cm class.
+
+    Parameters
+    ----------
+    historical, literature : DataFrame
+        historical.csv and literature.csv.
+
+    Returns
+    -------
+    tuple of int
+        (fewest, most) patients in the 5-10 cm subgroup.
+
+    Example
+    -------
+    >>> kepka_5to10_size_bounds(historical, literature)      # doctest: +SKIP
+    (23, 79)
     """
     h, lit = historical.set_index("id"), literature.set_index("id")
     total = int(lit.loc["kepka_patients", "value"])
@@ -1348,6 +1417,20 @@ def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literatur
       under every shape;
     * ``WEIBULL_SCAN``: for each size-matched variant, the ``ShapeScan`` over Weibull shapes.
 
+    Parameters
+    ----------
+    patients, historical, literature : DataFrame
+        The cohort with derived columns, historical.csv and literature.csv.
+    shape : str or HazardShape
+        The reference hazard's shape for the ``COMPARISON`` rows.
+    alpha : float
+        For the exact O/E interval.
+
+    Returns
+    -------
+    list of AnalysisRow
+        ``python -m rtchx compare --json`` prints them (``rtchx.__main__.analysis_json``).
+
     Example
     -------
     >>> rows = every_comparison(patients, historical, literature)       # doctest: +SKIP
@@ -1383,10 +1466,16 @@ def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literatur
 
 @dataclass(frozen=True)
 class ExtraTreatment:
-    """A patient who had more than radiotherapy with concurrent ifosfamide, and what."""
+    """A patient who had more than radiotherapy with concurrent ifosfamide, and what.
+
+    ``case_report`` marks the case report's patient: by its text her hyperthermia
+    stopped early, and she had further chemotherapy (ifosfamide with epirubicin)
+    after radiochemotherapy.
+    """
 
     patient: int
-    what: str
+    hyperthermia: bool
+    case_report: bool
     local_failure: bool
     lc_months: float
 
@@ -1399,19 +1488,22 @@ def extra_treatment(patients: pd.DataFrame) -> list[ExtraTreatment]:
     (``quantities.case_report_patient``). Any effect of these is mixed into the
     cohort's local control.
 
+    Parameters
+    ----------
+    patients : DataFrame
+        The cohort with derived columns.
+
+    Returns
+    -------
+    list of ExtraTreatment
+        In patient order; ``rtchx.book.prose.extra_treatment_sentence`` says what each had.
+
     Example
     -------
     >>> [e.patient for e in extra_treatment(patients)]       # doctest: +SKIP
     [3, 8]
     """
     case = int(case_report_patient(patients)["patient"])
-    out = []
-    for row in patients.itertuples(index=False):
-        parts = ["regional hyperthermia"] if row.hyperthermia else []
-        if int(row.patient) == case:
-            parts = [f"{part} (stopped early, by the case report)" for part in parts]
-            parts.append("further chemotherapy with ifosfamide and epirubicin after radiochemotherapy")
-        if parts:
-            out.append(ExtraTreatment(int(row.patient), " and ".join(parts), bool(row.local_failure),
-                                      float(row.lc_months)))
-    return out
+    return [ExtraTreatment(int(row.patient), bool(row.hyperthermia), int(row.patient) == case,
+                           bool(row.local_failure), float(row.lc_months))
+            for row in patients.itertuples(index=False) if row.hyperthermia or int(row.patient) == case]

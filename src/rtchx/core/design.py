@@ -54,7 +54,27 @@ class SingleStage:
 
 def ahern_single_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.8,
                        n_max: int = 500) -> SingleStage:
-    """Smallest n with a cut-off r meeting one-sided alpha at p0 and the power at p1 (exact binomial)."""
+    """Smallest n with a cut-off r meeting one-sided alpha at p0 and the power at p1 (exact binomial).
+
+    Parameters
+    ----------
+    p0, p1 : float
+        The rate that is no better, and the rate hoped for.
+    alpha, power : float
+        One-sided type I error and power.
+    n_max : int
+        The largest trial searched.
+
+    Returns
+    -------
+    SingleStage
+
+    Example
+    -------
+    >>> d = ahern_single_stage(0.45, 0.70)
+    >>> d.n, d.r
+    (25, 16)
+    """
     _check_rates(p0, p1, alpha, power)
     for n in range(1, n_max + 1):
         # the smallest r keeping the type I error within alpha has the most power
@@ -170,7 +190,26 @@ def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.
 
 def events_probability(hazard: float, accrual: float, follow_up: float, death_hazard: float = 0.0) -> float:
     """P(an event of interest is observed) for exponential times, uniform accrual over ``accrual``
-    months and ``follow_up`` more months after the last patient, death (at ``death_hazard``) competing."""
+    months and ``follow_up`` more months after the last patient, death (at ``death_hazard``) competing.
+
+    Parameters
+    ----------
+    hazard : float
+        The event's hazard per month (> 0).
+    accrual, follow_up : float
+        Months of uniform accrual, and of follow-up after the last patient enters.
+    death_hazard : float
+        A competing hazard of death per month.
+
+    Returns
+    -------
+    float
+
+    Example
+    -------
+    >>> round(events_probability(0.01, 0, 60), 4)     # no accrual period: 1 - exp(-0.6)
+    0.4512
+    """
     if hazard <= 0 or death_hazard < 0:
         raise ValueError("hazards must be positive (death hazard may be 0)")
     if accrual < 0 or follow_up < 0 or accrual + follow_up <= 0:
@@ -184,7 +223,25 @@ def events_probability(hazard: float, accrual: float, follow_up: float, death_ha
 
 
 def rate_to_hazard(rate: float, months: float) -> float:
-    """Exponential hazard (per month) for a survival probability ``rate`` at ``months``."""
+    """Exponential hazard (per month) for a survival probability ``rate`` at ``months``.
+
+    Parameters
+    ----------
+    rate : float
+        S(months), strictly between 0 and 1.
+    months : float
+        The time point (> 0).
+
+    Returns
+    -------
+    float
+        -log(rate) / months.
+
+    Example
+    -------
+    >>> round(rate_to_hazard(0.45, 60), 4)
+    0.0133
+    """
     _check_probability("the rate", rate)
     if months <= 0:
         raise ValueError(f"the time point must be positive, got {months!r}")
@@ -490,6 +547,24 @@ def check_published(published) -> pd.DataFrame:
 
     A'Hern's r is the fewest successes that make the treatment promising; Simon's
     r1 and r are the most successes that do not (each table's own convention).
+
+    Parameters
+    ----------
+    published : DataFrame
+        data/published_designs.csv.
+
+    Returns
+    -------
+    DataFrame
+        One row per published design: id, design, citation_key, p0, p1, alpha, power,
+        ``published`` and ``computed`` (dicts of the numbers in print, the computed ones
+        rounded to the printed decimals) and ``agrees``.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> bool(check_published(data.load_resource("published_designs"))["agrees"].all())
+    True
     """
 
     rows = []
