@@ -90,3 +90,8 @@ def test_what_if_explorer_follows_and_refuses(patients, inputs):
     explorer.change.value = "remove"
     assert explorer.last.set_index("Quantity").loc["Patients", "With the change"] == "10"
     assert explorer.month.disabled
+    explorer.patient.value = 2
+    explorer.change.value = whatif.Change.LOCAL_FAILURE_AT      # patient 2 died at 9 months; 12 is too late
+    assert not explorer.month.disabled and "after death" in explorer.result.value
+    explorer.month.value = 5                                     # the local failure worked out by hand above
+    assert explorer.last.set_index("Quantity").loc["Local failures", "With the change"] == "3"

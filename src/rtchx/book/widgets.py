@@ -380,6 +380,15 @@ class KaplanMeierByHand(_Explorer):
                                                    "step."))
 
 
+#: How the what-if explorer names each change for a reader.
+CHANGE_LABELS = {
+    whatif.Change.NONE: "No change",
+    whatif.Change.CENSOR_DEATH: "Count the death as censored (alive when last seen)",
+    whatif.Change.LOCAL_FAILURE_AT: "Give the patient a local failure at a chosen month",
+    whatif.Change.REMOVE: "Leave the patient out",
+}
+
+
 class WhatIfExplorer(_Explorer):
     """Change one patient's record and see every headline estimate and the audit statuses change.
 
@@ -388,14 +397,15 @@ class WhatIfExplorer(_Explorer):
     """
 
     def __init__(self, patients: pd.DataFrame, historical: pd.DataFrame, claims: pd.DataFrame, patient: int = 10,
-                 change: str = "censor_death"):
+                 change: whatif.Change | str = whatif.Change.CENSOR_DEATH):
         self.patients, self.historical, self.claims = patients, historical, claims
         # Table 3's own numbers: the same for every setting
         self.before = whatif.summary(patients, historical, claims)
         style = {"description_width": "10em"}
         self.patient = w.Dropdown(options=[int(p) for p in patients["patient"]], value=patient,
                                   description="Patient", style=style)
-        self.change = w.RadioButtons(options=[(text, key) for key, text in whatif.CHANGES.items()], value=change,
+        self.change = w.RadioButtons(options=[(text, key) for key, text in CHANGE_LABELS.items()],
+                                     value=whatif.Change(change),
                                      description="Change", style=style, layout=w.Layout(width="95%"))
         self.month = w.FloatText(value=12.0, step=1, description="Month (failure)", style=style)
         self.result = w.HTML()
@@ -411,10 +421,10 @@ class WhatIfExplorer(_Explorer):
             float(self.month.value), before=self.before))
 
     def _set_controls(self) -> None:
-        self.month.disabled = self.change.value != "local_failure_at"
+        self.month.disabled = self.change.value != whatif.Change.LOCAL_FAILURE_AT
 
     def _body_html(self) -> str:
-        what = whatif.CHANGES[self.change.value].lower()
+        what = CHANGE_LABELS[self.change.value].lower()
         moved = {i for i, changed in enumerate(self.last["Changed"]) if changed}   # mark every row that moved
         table = _table_html(self.last, moved)
         return f"<p>Patient {self.patient.value}: {html.escape(what)}.</p>{table}"

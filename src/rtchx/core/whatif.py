@@ -10,6 +10,7 @@ them). The caller loads the data (``rtchx.core.data``) and passes it in.
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 
@@ -17,13 +18,14 @@ import pandas as pd
 
 from rtchx.core import audit, compare, results
 
-#: The changes a reader can make, by key: what each does, in words.
-CHANGES = {
-    "none": "No change",
-    "censor_death": "Count the death as censored (alive when last seen)",
-    "local_failure_at": "Give the patient a local failure at a chosen month",
-    "remove": "Leave the patient out",
-}
+
+class Change(enum.StrEnum):
+    """The changes a reader can make to one patient (the book names them: ``rtchx.book.widgets.CHANGE_LABELS``)."""
+
+    NONE = "none"                            # leave the record as it is
+    CENSOR_DEATH = "censor_death"            # count the death as censored at the same time
+    LOCAL_FAILURE_AT = "local_failure_at"    # a local failure at a given month, before death
+    REMOVE = "remove"                        # leave the patient out
 
 
 def apply_change(patients: pd.DataFrame, patient: int, change: str, month: float | None = None) -> pd.DataFrame:
@@ -35,8 +37,8 @@ def apply_change(patients: pd.DataFrame, patient: int, change: str, month: float
         Table 3 with the derived columns.
     patient : int
         The patient's number in Table 3.
-    change : str
-        A key of ``CHANGES``.
+    change : Change or str
+        The change, or its value (``"censor_death"``).
     month : float, optional
         The month of the new local failure (``"local_failure_at"`` only).
 
@@ -52,18 +54,19 @@ def apply_change(patients: pd.DataFrame, patient: int, change: str, month: float
     >>> edited.loc[edited["patient"] == 10, "status"].item()
     'AWOD'
     """
-    if change not in CHANGES:
-        raise ValueError(f"unknown change {change!r}; choose one of {', '.join(CHANGES)}")
+    if change not in set(Change):
+        raise ValueError(f"unknown change {change!r}; choose one of {', '.join(Change)}")
+    change = Change(change)
     if patient not in set(patients["patient"]):
         raise ValueError(f"there is no patient {patient!r}; patients are numbered "
                          f"{patients['patient'].min()} to {patients['patient'].max()}")
     edited = patients.copy()
     row = edited.index[edited["patient"] == patient][0]
-    if change == "censor_death":
+    if change is Change.CENSOR_DEATH:
         if edited.at[row, "status"] != "DOD":
             raise ValueError(f"patient {patient} did not die, so there is no death to censor")
         edited.at[row, "status"] = "AWOD"
-    elif change == "local_failure_at":
+    elif change is Change.LOCAL_FAILURE_AT:
         if month is None or not math.isfinite(month) or month <= 0:
             raise ValueError(f"a local failure needs a month after the start of treatment, got {month!r}")
         if edited.at[row, "status"] != "DOD":
@@ -73,7 +76,7 @@ def apply_change(patients: pd.DataFrame, patient: int, change: str, month: float
                              f"at {month:g} months would come after death")
         edited.at[row, "local_failure"] = True
         edited.at[row, "lc_months"] = float(month)
-    elif change == "remove":
+    elif change is Change.REMOVE:
         edited = edited.drop(index=row).reset_index(drop=True)
     return edited
 
@@ -138,7 +141,7 @@ class Scenario:
     """One change to one patient, with the numbers of Table 3 (``before``) and of the edited table (``after``)."""
 
     patient: int
-    change: str
+    change: Change
     month: float | None
     before: Summary
     after: Summary
@@ -172,4 +175,4 @@ def recompute_with_change(patients: pd.DataFrame, historical: pd.DataFrame, clai
     """
     after = summary(apply_change(patients, patient, change, month), historical, claims)
     before = summary(patients, historical, claims) if before is None else before
-    return Scenario(patient, change, month, before, after)
+    return Scenario(patient, Change(change), month, before, after)
