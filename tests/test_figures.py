@@ -19,6 +19,7 @@ from rtchx.book import (
 )
 from rtchx.core import (
     protocol,
+    quantities,
     survival,  # noqa: E402
 )
 
@@ -134,4 +135,15 @@ def test_figure_2_has_the_papers_four_panels_as_estimates_and_ranges(patients):
     # its upper edge is overall survival: one step down per death, 8 deaths from 11 to 3 patients
     upper = axes[2].lines[0].get_ydata()
     assert sorted(set(np.round(upper, 6)), reverse=True) == [round(k / 11, 6) for k in range(11, 2, -1)]
+    plt.close(fig)
+
+
+def test_case_timeline_marks_the_dated_events_by_hand(patients):
+    # patient 3: start at 0, the Results' scans 8 years after (96 months), the caption's last image 10 years
+    # after (120 months), last follow-up at 124 months alive without disease; the axis runs a year beyond
+    fig = figures.case_timeline(quantities.case_report_patient(patients), imaging_years=8, free_years=10)
+    ax = fig.axes[0]
+    assert [float(line.get_xdata()[0]) for line in ax.lines if line.get_marker() == "o"] == [0, 96, 120, 124]
+    assert ax.get_xlim()[1] == 136
+    assert ax.texts[-1].get_text() == "Last follow-up\n124 months, AWOD"
     plt.close(fig)
