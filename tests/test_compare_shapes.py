@@ -238,3 +238,20 @@ def test_reference_uncertainty_propagated_matches_integration(patients, historic
     assert r.expected_high == pytest.approx(np.quantile(e, 0.975), rel=0.03)
     # carrying the reference's uncertainty weakens the evidence: the averaged p is above the p at the published rates
     assert r.p_exact_averaged > r.p_exact
+
+
+def test_significance_is_counted_by_shape_family(patients, historical):
+    rows = [r for r in compare.sensitivity(patients, historical)
+            if r.size_matched and r.size_basis == "before_rt"]
+    counts = compare.significant_by_family(rows)
+    # two size-matched comparisons on this basis under six shapes: three front-loaded shapes (Weibull 0.5, the same
+    # then flat, 80% by 24 months), and one each constant, plateau and rising (Weibull 1.5)
+    assert {family: total for family, (_, total) in counts.items()} == {
+        compare.ShapeFamily.FRONT_LOADED: 6, compare.ShapeFamily.CONSTANT: 2, compare.ShapeFamily.PLATEAU: 2,
+        compare.ShapeFamily.RISING: 2}
+    # second method: with O = 2 the two-sided exact p is below 0.05 exactly when E exceeds the critical E
+    critical = compare.critical_expected(2)
+    for family, (significant, _) in counts.items():
+        assert significant == sum(r.expected_events > critical for r in rows
+                                  if compare.shape_family(r.shape) is family)
+    assert compare.shape_family(compare.HazardShape.weibull(1)) is None

@@ -7,7 +7,7 @@ hard-code a conclusion that a change to ``data/`` could reverse.
 from __future__ import annotations
 
 from rtchx.book.tables import GROUPING_LABELS, endpoint_label
-from rtchx.core.compare import HazardShape, ShapeKind
+from rtchx.core.compare import HazardShape, Measure, ShapeKind
 
 
 def benchmarks_verdict(low: float, high: float, benchmarks: dict[str, float]) -> str:
@@ -322,6 +322,23 @@ def shape_description(shape: HazardShape) -> str:
                 f"{shape.early_months:g} months")
     return {ShapeKind.EXPONENTIAL: "exponential (constant hazard)",
             ShapeKind.PLATEAU: "plateau (no failures after the time point)"}[shape.kind]
+
+
+def timing_reading(e) -> str:
+    """A published pair of failure-time figures in words (an ``rtchx.core.compare.TimingEvidence``).
+
+    Example
+    -------
+    >>> from rtchx.core.compare import Measure, Period, TimingEvidence
+    >>> timing_reading(TimingEvidence("Zagars", "zagars2003", 0.17, Period.AFTER, Measure.LOCAL_CONTROL,
+    ...                               82, 60, 80, 120))
+    'local control 82% at 5 years and 80% at 10 years'
+    """
+    if e.measure is Measure.LOCAL_CONTROL:
+        return (f"local control {e.first:g}% at {e.first_months / 12:g} years and "
+                f"{e.second:g}% at {e.second_months / 12:g} years")
+    return (f"{e.first:g}% of local recurrences by {e.first_months / 12:g} years and "
+            f"{e.second:g}% by {e.second_months / 12:g} years")
 
 
 def uncertainty_shape_name(shape: HazardShape) -> str:

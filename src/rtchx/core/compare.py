@@ -804,6 +804,59 @@ def sensitivity(patients: pd.DataFrame, historical: pd.DataFrame, alpha: float =
             for shape in shapes for comparator, basis in SENSITIVITY]
 
 
+class ShapeFamily(enum.StrEnum):
+    """The directions a hazard shape can depart from the constant one (``shape_family``)."""
+
+    FRONT_LOADED = "front-loaded"   # more failures early: Weibull k < 1 (with or without a plateau), early share
+    CONSTANT = "constant"           # the exponential
+    PLATEAU = "plateau"             # no failures after the time point
+    RISING = "rising"               # Weibull k > 1
+
+
+def shape_family(shape: HazardShape) -> ShapeFamily | None:
+    """Which ``ShapeFamily`` a hazard shape belongs to (None for a Weibull shape of exactly 1).
+
+    Example
+    -------
+    >>> shape_family(HazardShape.weibull(0.5, then_plateau=True))
+    <ShapeFamily.FRONT_LOADED: 'front-loaded'>
+    """
+    if shape.front_loaded:
+        return ShapeFamily.FRONT_LOADED
+    if shape.kind is ShapeKind.WEIBULL:
+        return ShapeFamily.RISING if shape.weibull_k > 1 else None
+    return ShapeFamily.CONSTANT if shape.kind is ShapeKind.EXPONENTIAL else ShapeFamily.PLATEAU
+
+
+def significant_by_family(rows: list[Comparison], level: float = 0.05) -> dict[ShapeFamily, tuple[int, int]]:
+    """How many comparisons reach a two-sided exact p below ``level``, per family of hazard shape.
+
+    Parameters
+    ----------
+    rows : list of Comparison
+        For example the size-matched rows of ``sensitivity`` on one size basis.
+    level : float
+        The significance level.
+
+    Returns
+    -------
+    dict
+        ``ShapeFamily`` -> (significant, total), every family in order (a family no row has counts (0, 0)).
+
+    Example
+    -------
+    >>> significant_by_family(sensitivity(patients, historical))[ShapeFamily.CONSTANT]   # doctest: +SKIP
+    (2, 7)
+    """
+    counts = {family: [0, 0] for family in ShapeFamily}
+    for row in rows:
+        family = shape_family(row.shape)
+        if family is not None:
+            counts[family][0] += row.p_exact < level
+            counts[family][1] += 1
+    return {family: (int(significant), int(total)) for family, (significant, total) in counts.items()}
+
+
 #: Follow-up from which a patient counts as followed long (six years): under a constant hazard these few
 #: patients carry much of what the reference expects.
 LONG_FOLLOW_UP_MONTHS = 72
@@ -1048,15 +1101,29 @@ class Period(enum.Enum):
     AFTER = "after the time point"        # how much failure is left once five years have passed
 
 
+class Measure(enum.Enum):
+    """What a published pair of numbers about failure times measures."""
+
+    LOCAL_CONTROL = "local control"                  # the percentage locally controlled at each time
+    RECURRENCE_SHARE = "share of local recurrences"  # the percentage of all first local recurrences seen by then
+
+
 @dataclass(frozen=True)
 class TimingEvidence:
-    """The Weibull shape k that a published pattern of failure times implies, for one part of the curve."""
+    """The Weibull shape k that a published pattern of failure times implies, for one part of the curve.
+
+    ``first`` and ``second`` are the published percentages at ``first_months`` and ``second_months``.
+    """
 
     study: str
     citation_key: str
     k: float
     period: Period
-    reading: str
+    measure: Measure
+    first: float
+    first_months: float
+    second: float
+    second_months: float
 
 
 def implied_weibull_k(literature: pd.DataFrame) -> list[TimingEvidence]:
@@ -1096,14 +1163,12 @@ def implied_weibull_k(literature: pd.DataFrame) -> list[TimingEvidence]:
         a, b = lit.loc[first], lit.loc[second]
         h1, h2 = -math.log(a["value"] / 100), -math.log(b["value"] / 100)
         k = math.log(h2 / h1) / math.log(b["months"] / a["months"])
-        out.append(TimingEvidence(a["study"], a["citation_key"], k, Period.AFTER,
-                                  f"local control {a['value']:g}% at {a['months'] / 12:g} years and "
-                                  f"{b['value']:g}% at {b['months'] / 12:g} years"))
+        out.append(TimingEvidence(a["study"], a["citation_key"], k, Period.AFTER, Measure.LOCAL_CONTROL,
+                                  float(a["value"]), float(a["months"]), float(b["value"]), float(b["months"])))
     a, b = lit.loc["eilber_lr_by_2y"], lit.loc["eilber_lr_by_4y"]
     k = math.log(a["value"] / b["value"]) / math.log(a["months"] / b["months"])
-    out.append(TimingEvidence(a["study"], a["citation_key"], k, Period.BEFORE,
-                              f"{a['value']:g}% of local recurrences by {a['months'] / 12:g} years and "
-                              f"{b['value']:g}% by {b['months'] / 12:g} years"))
+    out.append(TimingEvidence(a["study"], a["citation_key"], k, Period.BEFORE, Measure.RECURRENCE_SHARE,
+                              float(a["value"]), float(a["months"]), float(b["value"]), float(b["months"])))
     return out
 
 
