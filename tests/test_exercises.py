@@ -94,3 +94,11 @@ def test_each_exercise_is_known_by_its_label_in_the_chapters(repo):
 
 def test_the_data_are_loaded_once():
     assert exercises.book_inputs() is exercises.book_inputs()
+
+
+def test_gluing_the_solutions_shows_nothing_in_the_page(monkeypatch):
+    # the chapters call glue_solutions as the last line of a cell: a return value would print below it
+    glued = {}
+    monkeypatch.setattr(exercises, "glue", lambda key, value: glued.setdefault(key, value))
+    assert exercises.glue_solutions(["ex-lc-5y"]) is None
+    assert list(glued) == ["solutions.ex_lc_5y"] and "0.70" in glued["solutions.ex_lc_5y"].data

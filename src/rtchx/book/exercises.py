@@ -387,8 +387,10 @@ def solution_key(label: str) -> str:
     return "solutions." + label.replace("-", "_")
 
 
-def glue_solutions(labels, patients: pd.DataFrame | None = None) -> list[str]:
+def glue_solutions(labels, patients: pd.DataFrame | None = None) -> None:
     """Glue each exercise's worked solution (Markdown) under ``solution_key(label)`` for its solution block.
+
+    Returns nothing, so that the cell that calls it shows nothing.
 
     Parameters
     ----------
@@ -397,19 +399,10 @@ def glue_solutions(labels, patients: pd.DataFrame | None = None) -> list[str]:
     patients : DataFrame, optional
         Another patient table to work from (default: Table 3).
 
-    Returns
-    -------
-    list of str
-        The keys glued.
-
     Example
     -------
-    >>> glue_solutions(["ex-lc-5y"])   # doctest: +SKIP
-    ['solutions.ex_lc_5y']
+    >>> glue_solutions(["ex-lc-5y"])   # glues solutions.ex_lc_5y  # doctest: +SKIP
     """
     inputs = _inputs(patients)
-    keys = []
     for label in labels:
         glue(solution_key(label), Markdown(WORKINGS[label](inputs)))
-        keys.append(solution_key(label))
-    return keys
