@@ -75,3 +75,16 @@ def test_the_largest_total_no_mix_reaches_by_brute_force():
     unreachable = [t for t in totals if not quantities.fraction_mixes(t)]
     assert max(unreachable) == largest == 14.2
     assert protocol.dose_step_gy() == 0.2
+
+
+def test_course_lengths_with_the_reported_delay_by_hand(patients):
+    # Fewest fractions at 2.0 Gy, five a week: 70.0 -> 35 (7 weeks), 60.0 -> 30 (6), 55.6 -> 28 (5.6) plus the
+    # Results' 4-week delay for the abscess = 9.6, 66.0 -> 33 (6.6), 50.0 -> 25 (5), 70.2 -> 36 (7.2), 50.4 -> 26
+    # (5.2), 72.6 -> 37 (7.4), 59.6 -> 30 (6). Beyond the stated seven weeks: patients 4, 7 and 10.
+    lengths = protocol.course_lengths(patients, delay_weeks=4).set_index("patient")
+    assert lengths["fewest_weeks"].to_dict() == pytest.approx(
+        {1: 7.0, 2: 6.0, 4: 9.6, 5: 6.6, 6: 5.0, 7: 7.2, 9: 5.2, 10: 7.4, 11: 6.0})
+    assert lengths.index[~lengths["within_planned"]].tolist() == [4, 7, 10]
+    assert lengths.index[lengths["interrupted"]].tolist() == [4]
+    # without the delay the interrupted course fits (5.6 weeks)
+    assert bool(protocol.course_lengths(patients).set_index("patient").loc[4, "within_planned"])
