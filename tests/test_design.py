@@ -36,7 +36,7 @@ def test_single_stage_meets_its_error_rates_and_is_smallest():
 
 
 def test_two_stage_error_rates_by_direct_summation():
-    d = design.simon_two_stage(0.45, 0.70, 0.05, 0.8)["optimal"]
+    d = design.simon_two_stage(0.45, 0.70, 0.05, 0.8).optimal
 
     def promising(p):   # sum over first-stage outcomes, written out independently of the vectorised search
         return sum(binom.pmf(x1, d.n1, p) * binom.sf(d.r - x1, d.n - d.n1, p) for x1 in range(d.r1 + 1, d.n1 + 1))
@@ -167,7 +167,7 @@ def test_trial_sizes_keep_each_design_and_its_assumptions():
     assert sizes.assumptions == design.DEFAULTS
     # the rows carry the designs themselves: nothing needs recomputing to quote them
     assert sizes.ahern.plan == design.ahern_single_stage(0.45, 0.70, 0.05, 0.8)
-    assert sizes.simon_minimax.plan == design.simon_two_stage(0.45, 0.70, 0.05, 0.8)["minimax"]
+    assert sizes.simon_minimax.plan == design.simon_two_stage(0.45, 0.70, 0.05, 0.8).minimax
     assert sizes.two_arm_logrank.plan == design.two_arm_logrank_design(0.45, 0.70, 60)
     assert sizes.simon_optimal.expected_patients == sizes.simon_optimal.plan.expected_n
     assert [s.patients for s in sizes.single_arm] == [25, 33, 25, 22]

@@ -104,6 +104,14 @@ class TwoStage:
     power: float
 
 
+@dataclass(frozen=True)
+class SimonDesigns:
+    """Simon's two designs for one set of rates and error rates."""
+
+    optimal: TwoStage      # the smallest expected size if the treatment is no better
+    minimax: TwoStage      # the smallest largest size
+
+
 class _Binomial:
     """Binomial pmf and cdf for every size up to n_max at one success probability, computed once."""
 
@@ -138,7 +146,7 @@ def _promising_probability(b: _Binomial, n1: int, n: int) -> tuple[np.ndarray, n
 
 @functools.lru_cache(maxsize=64)   # a costly search; chapters and explorers ask for the same designs
 def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.8,
-                    n_max: int = 100) -> dict[str, TwoStage]:
+                    n_max: int = 100) -> SimonDesigns:
     """Simon's optimal and minimax two-stage designs, found by a complete search up to ``n_max`` patients.
 
     For each total n and first stage n1 < n, every futility bound r1 < n1 and
@@ -147,6 +155,26 @@ def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.
     minimax the total n (ties broken by expected size). Once the minimax design is
     known, (n1, n) pairs whose lower bound on the expected size cannot beat the best
     design so far are skipped (branch and bound), which cannot change either answer.
+
+    Parameters
+    ----------
+    p0, p1 : float
+        The rate that is no better, and the rate hoped for.
+    alpha, power : float
+        One-sided type I error and power.
+    n_max : int
+        The largest trial searched.
+
+    Returns
+    -------
+    SimonDesigns
+        The optimal and the minimax design (cached: the same object for the same arguments).
+
+    Example
+    -------
+    >>> d = simon_two_stage(0.45, 0.70).optimal
+    >>> (d.r1, d.n1, d.r, d.n)
+    (5, 10, 19, 33)
     """
     _check_rates(p0, p1, alpha, power)
     null, alternative = _Binomial(p0, n_max), _Binomial(p1, n_max)
@@ -184,8 +212,9 @@ def simon_two_stage(p0: float, p1: float, alpha: float = 0.05, power: float = 0.
             break   # every first stage is bounded out at this n, hence at every larger n
     if not best:
         raise ValueError(f"no two-stage design with at most {n_max} patients")
-    return {kind: TwoStage(kind, r1, n1, r, n, en, pet, a, b)
-            for kind, (en, r1, n1, r, n, pet, a, b) in best.items()}
+    found = {kind: TwoStage(kind, r1, n1, r, n, en, pet, a, b)
+             for kind, (en, r1, n1, r, n, pet, a, b) in best.items()}
+    return SimonDesigns(optimal=found["optimal"], minimax=found["minimax"])
 
 
 def events_probability(hazard: float, accrual: float, follow_up: float, death_hazard: float = 0.0) -> float:
@@ -508,7 +537,7 @@ def trial_sizes(p0: float = DEFAULTS.p0, p1: float = DEFAULTS.p1, months: float 
     def two_stage():
         designs = simon_two_stage(p0, p1, alpha_one_sided, power)
         return [TrialSize(kind, d.n, d.expected_n, d) for kind, d in
-                ((DesignKind.SIMON_OPTIMAL, designs["optimal"]), (DesignKind.SIMON_MINIMAX, designs["minimax"]))]
+                ((DesignKind.SIMON_OPTIMAL, designs.optimal), (DesignKind.SIMON_MINIMAX, designs.minimax))]
 
     def one_sample():
         d = one_sample_logrank_design(p0, p1, months, alpha=alpha_one_sided, power=power, accrual=accrual,
@@ -573,7 +602,7 @@ def check_published(published) -> pd.DataFrame:
             d = ahern_single_stage(row.p0, row.p1, row.alpha, row.power)
             computed = {"n": d.n, "r": d.r}
         else:
-            d = simon_two_stage(row.p0, row.p1, row.alpha, row.power)[row.design.removeprefix("simon_")]
+            d = getattr(simon_two_stage(row.p0, row.p1, row.alpha, row.power), row.design.removeprefix("simon_"))
             computed = {"r1": d.r1, "n1": d.n1, "r": d.r, "n": d.n, "expected_n": d.expected_n, "pet": d.pet}
         published_values = {k: getattr(row, k) for k in computed if not pd.isna(getattr(row, k))}
         agrees = all(abs(computed[k] - v) <= _printed_precision(v) for k, v in published_values.items())
