@@ -24,6 +24,21 @@ so a change to data/ or src/ can never leave a stale number in the book.
 A page that pastes a value glued in a notebook ({glue}`../notebooks/x.ipynb::name`)
 is recorded as depending on that notebook, so Sphinx re-reads (and rewrites) it
 when the notebook changes; myst-nb resolves such values only when writing.
+
+One syntax for the book and for JupyterLab. A chapter's prose pastes values with
+{eval}`expression`: jupyterlab-myst evaluates the expression in the reader's kernel,
+and this extension's `eval` role (replacing myst-nb's, which would need
+nb_execution_mode "inline" and so give up the cached build) reads it from the
+notebook's glued values instead, through myst-nb's own glue roles, so the page is
+what {glue} roles made of it. Two forms, anything else is a build warning:
+    {eval}`key`            as {glue}`key`, or {glue:md}`key` if the value is Markdown;
+    {eval}`f"{key:fmt}"`   as {glue:text}`key:fmt`.
+The key is an identifier, which rtchx.book.glue also binds in the kernel, or a dotted
+path (`primary.p_exact`) into a result the chapter holds (rtchx.book.glue_result).
+A figure likewise: its drawing cell shows the glued figure in the notebook (and is
+tagged remove-output), and a caption-only {figure} names the glued key, `:glue: key`,
+which JupyterLab shows, numbered, under the cell's output and the book fills with the
+glued image, as {glue:figure} does.
 """
 
 import hashlib
@@ -34,6 +49,14 @@ import shutil
 import sys
 from pathlib import Path
 
+from docutils.parsers.rst import directives
+from myst_nb.core.variables import RetrievalError, create_warning
+from myst_nb.ext.glue.directives import PasteFigureDirective
+from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteRoleAny, PasteTextRole
+from myst_nb.ext.glue.utils import glue_warning, retrieve_glue_data
+from myst_nb.ext.utils import RoleBase
+from sphinx.directives.patches import Figure
+
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 #: What the notebooks read besides their own cells, relative to the book's root (data/ may be
@@ -42,6 +65,53 @@ INPUTS = ("data", "src", "book/_ext", "requirements.txt")
 DATA_DIR_ENV = "RTCHX_DATA_DIR"
 FINGERPRINT_FILE = "rtchx-inputs.sha256"
 CROSS_PAGE_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+\.ipynb)::")
+
+
+#: The two forms an {eval} role may take in a chapter: a glued key, or one formatted in an f-string.
+EVAL_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+EVAL_FORMATTED = re.compile(r'f"\{(?P<key>' + EVAL_KEY.pattern + r'):(?P<format>[^{}"]+)\}"')
+
+
+class EvalGlued(RoleBase):
+    """{eval}`key` or {eval}`f"{key:fmt}"`, pasted from the page's glued values (see the module's docstring)."""
+
+    def __call__(self, name, rawtext, text, lineno, inliner, options=None, content=()):
+        self.lineno = lineno   # for the glue role this one hands over to
+        return super().__call__(name, rawtext, text, lineno, inliner, options, content)
+
+    def run(self):
+        if EVAL_KEY.fullmatch(self.text):
+            try:
+                glued = retrieve_glue_data(self.document, self.text)
+            except RetrievalError as exc:
+                return [], [glue_warning(str(exc), self.document, self.line)]
+            paste = PasteMarkdownRole() if "text/markdown" in glued.data else PasteRoleAny()
+            return paste("glue", self.rawtext, self.text, self.lineno, self.inliner)
+        formatted = EVAL_FORMATTED.fullmatch(self.text)
+        if formatted:
+            return PasteTextRole()("glue:text", self.rawtext, f"{formatted['key']}:{formatted['format']}",
+                                   self.lineno, self.inliner)
+        message = f'{{eval}}`{self.text}` is neither `key` nor `f"{{key:format}}"` (see book/_ext/rtchx_book.py)'
+        return [], [create_warning(message, self.document, self.line, subtype="eval")]
+
+
+class GluedFigure(Figure):
+    """Sphinx's figure; without an image path, `:glue: key` pastes a glued notebook output as its image."""
+
+    required_arguments = 0
+    optional_arguments = 1
+    option_spec = {**Figure.option_spec, "glue": directives.unchanged_required}
+
+    def run(self):
+        key = self.options.pop("glue", None)
+        if key is None and not self.arguments:
+            raise self.error("a figure needs an image path or, in a notebook, a `:glue:` key")
+        if key is None:
+            return super().run()
+        if self.arguments:
+            raise self.error(f"a figure takes an image path or `:glue: {key}`, not both")
+        return PasteFigureDirective(self.name, [key], self.options, self.content, self.lineno, self.content_offset,
+                                    self.block_text, self.state, self.state_machine).run()
 
 
 def _script_key(script):
@@ -139,6 +209,9 @@ def _after_build(app, exception):
 
 
 def setup(app):
+    # after myst-nb's setup (local extensions load last), so these replace myst-nb's eval role and Sphinx's figure
+    app.add_role("eval", EvalGlued(), override=True)
+    app.add_directive("figure", GluedFigure, override=True)
     app.connect("builder-inited", _check_inputs, priority=600)   # after myst-nb sets its cache path
     app.connect("env-get-outdated", _outdated_pages)
     app.connect("source-read", _note_pasted_notebooks)
