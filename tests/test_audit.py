@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
-from rtchx.book import prose, tables
+from rtchx.book import prose, reasons, tables
 from rtchx.core import audit, data, quantities
 from rtchx.core.audit import Caveat, Status
 
@@ -62,7 +62,7 @@ def test_every_status_is_exercised_and_every_claim_classified(ledger, claims):
     assert len(ledger) == len(claims)
     assert set(ledger["status"]) == set(Status)
     assert all(isinstance(s, Status) for s in ledger["status"])
-    unexplained = ledger[(ledger["status"] != Status.REPRODUCED) & (ledger["explanation"] == "")]
+    unexplained = ledger[(ledger["status"] != Status.REPRODUCED) & ledger["reason"].isna()]
     assert unexplained.empty, list(unexplained.index)
 
 
@@ -126,7 +126,8 @@ def test_a_claim_about_a_failure_the_data_no_longer_have_is_not_computable(patie
     table = audit.ledger(claims, edited)
     second = table[table["check"] == "lf_time_second"]
     assert len(second) and set(second["status"]) == {Status.NOT_COMPUTABLE}
-    assert "too few matching patients" in second["explanation"].iloc[0]
+    assert isinstance(second["reason"].iloc[0], audit.Uncheckable)
+    assert "too few matching patients" in reasons.why(second.iloc[0])
     first = table[table["check"] == "lf_time_first"]
     assert set(first["status"]) != {Status.NOT_COMPUTABLE}   # the one failure left still has a time
 
@@ -286,3 +287,20 @@ def test_book_tables_bold_the_rows_their_types_flag(ledger):
     bold = tables.BookTable(shown, caption="c", label="tbl-y")._flagged()
     assert bold.tolist() == [s in (Status.DISCREPANT, Status.IMPOSSIBLE) for s in ledger["status"]]
     assert bold.sum() == 28 + 2
+
+
+@pytest.mark.parametrize("args, words", [
+    # 6/11 = 54.55% printed as 54 (Table 1 forces its column to 100%): 54.55 truncated to no decimals is 54
+    ((54, "%", None, "eq", 100 * 6 / 11), "54.55 is rounded down to 54."),
+    # 5/11 = 45.45% printed as 46: rounded up
+    ((46, "%", None, "eq", 100 * 5 / 11), "45.45 is rounded up to 46."),
+    ((91, "months", None, "eq", 91.226), "91.23 rounds to 91."),
+    ((38, "months", None, "le", 39.0), "From Table 3: 39, beyond the stated bound of 38."),
+    ((20, "cm", None, "ge", 18.5), "From Table 3: 18.5, short of the stated bound of 20."),
+    ((72.6, "Gy", None, "eq", 72.8), "Table 3 gives 72.8, the paper 72.6."),
+    # 66% of 11: 7/11 = 63.6% and 8/11 = 72.7% lie within one step (100/11 = 9.1 points) of 66
+    ((66, "%", 11, "eq", 7), "No count out of 11 prints as 66%: 7/11 = 63.6%, 8/11 = 72.7%."),
+    ((70, "%", None, "eq", 70.0), ""),
+])
+def test_the_reasons_in_words(args, words):
+    assert reasons.reason_text(audit.classify(*args)[2]) == words

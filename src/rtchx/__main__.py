@@ -14,7 +14,8 @@ import math
 import sys
 from pathlib import Path
 
-from rtchx.book.tables import SIZE_BASIS_NAMES, STATUS_SYMBOLS, design_name, design_rule, why_text
+from rtchx.book.reasons import why
+from rtchx.book.tables import SIZE_BASIS_NAMES, STATUS_SYMBOLS, design_name, design_rule
 from rtchx.core import audit, compare, data, design, results
 from rtchx.core.schema import DataValidationError
 
@@ -142,12 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "audit":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         table = audit.ledger(data.load_resource("claims", data_dir), patients)
+        # The JSON is a stable interface (tests/fixtures/cli/audit.json): the recomputed value keeps its old key,
+        # "reproduced", although the ledger calls it ``recomputed``; the explanation is the ledger's reasons
+        # in words (rtchx.book.reasons), the caveat's mark included.
         records = [
             {"id": r.id, "location": r.location, "phrase": r.phrase, "quantity": r.quantity, "reported": r.reported,
              "decimals": int(r.decimals), "unit": r.unit,
              "reproduced": None if r.recomputed is None or math.isnan(r.recomputed) else r.recomputed,
              "status": r.status.value, "caveat": None if r.caveat is None else r.caveat.value,
-             "explanation": why_text(r.explanation, r.caveat, r.contrast_text, r.note), "chapter": r.chapter}
+             "explanation": why(r), "chapter": r.chapter}
             for r in table.itertuples(index=False)
         ]
         if args.json:
@@ -191,5 +195,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-        # The JSON is a stable interface (tests/fixtures/cli/audit.json): the recomputed value keeps its old key,
-        # "reproduced", although the ledger calls it ``recomputed``; the explanation carries the caveat's mark.

@@ -9,6 +9,8 @@ This module holds the helpers that hand values to the book's prose (``glue``,
     The book's figures, one theme and one colour-blind-safe palette.
 ``prose``
     Sentences whose wording follows the numbers.
+``reasons``
+    The audit's reasons in words (why each claim of the ledger has its status).
 ``widgets``
     The live explorers, each with a static view for the HTML book.
 ``exercises``

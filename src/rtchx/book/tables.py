@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from rtchx.book.reasons import CAVEAT_SYMBOLS, why
 from rtchx.core import protocol, survival
 from rtchx.core.audit import Caveat, DeathsHypothesis, Scorecard, Status
 from rtchx.core.compare import SIZE_STANDARDISED, Comparison, HazardShape, ShapeKind, SizeBasis
@@ -168,7 +169,6 @@ class Verdict(enum.StrEnum):
 #: How a reader sees each audit status and caveat: a symbol beside the word (the book colours the status).
 STATUS_SYMBOLS = {Status.REPRODUCED: "✓", Status.ROUNDING: "≈", Status.DISCREPANT: "✗", Status.IMPOSSIBLE: "⊘",
                   Status.NOT_COMPUTABLE: "?"}
-CAVEAT_SYMBOLS = {Caveat.MISLEADING: "⚠", Caveat.NOT_COMPARABLE: "≠"}
 
 
 def _fmt(value: float | None, unit: str, decimals: int | None = None) -> str:
@@ -518,33 +518,6 @@ def _status_cell(status: Status, caveat: Caveat | None = None) -> Mark:
     return Mark(status_text(status, caveat), flagged=status in (Status.DISCREPANT, Status.IMPOSSIBLE))
 
 
-def why_text(explanation: str, caveat: Caveat | None, contrast_text: str, note: str) -> str:
-    """The whole explanation of one claim in the ledger: why, the caveat with its contrast, and the claim's note.
-
-    Parameters
-    ----------
-    explanation, contrast_text, note : str
-        The ledger's columns of the same names (empty where there is nothing to say).
-    caveat : rtchx.core.audit.Caveat or None
-        The claim's caveat; its mark and word lead the contrast sentence.
-
-    Returns
-    -------
-    str
-        The parts that are not empty, in that order (the command line's
-        ``explanation`` and the ledger table's Why).
-
-    Example
-    -------
-    >>> why_text("", Caveat.MISLEADING, "Beside it, Table 3's latest death: 30 months.", "")
-    "⚠ Misleading. Beside it, Table 3's latest death: 30 months."
-    """
-    flagged = contrast_text
-    if caveat is not None:
-        flagged = f"{CAVEAT_SYMBOLS[caveat]} {caveat.value.capitalize()}. {contrast_text}".strip()
-    return " ".join(part for part in (explanation, flagged, note) if part)
-
-
 def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """The audit ledger for reading: status as symbol and word (coloured in the book), values, explanation, chapter.
 
@@ -579,8 +552,7 @@ def audit_table(ledger: pd.DataFrame) -> pd.DataFrame:
         "Reported": [value(r, u, int(d)) for r, u, d in zip(ledger["reported"], ledger["unit"], ledger["decimals"],
                                                            strict=True)],
         "From Table 3": [value(v, u) for v, u in zip(ledger["recomputed"], ledger["unit"], strict=True)],
-        "Why": [why_text(*parts) or "–" for parts in zip(ledger["explanation"], ledger["caveat"],
-                                                        ledger["contrast_text"], ledger["note"], strict=True)],
+        "Why": [why(row) or "–" for row in ledger.itertuples(index=False)],
         "Shown in": ledger["chapter"].map(lambda c: f"{{doc}}`{c}`"),
     })
 

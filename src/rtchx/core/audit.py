@@ -29,6 +29,7 @@ Statuses and caveats are enums (``Status``, ``Caveat``); the book layer
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from dataclasses import dataclass
@@ -66,6 +67,91 @@ class Caveat(Enum):
     NOT_COMPARABLE = "not comparable"    # sets side by side quantities that measure different things
 
 
+# --- why a claim got its status: typed reasons, which the book layer puts in words (rtchx.book.reasons) ---
+
+@dataclass(frozen=True)
+class NoCountPrints:
+    """Impossible: no count k out of ``n`` prints as the ``reported`` percentage; ``near`` are the closest counts."""
+
+    reported: float
+    n: int
+    near: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Not computable: Table 3 lacks what the number needs (``reason``, from ``quantities.QUANTITIES``)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Uncheckable:
+    """Not computable on these data: the check failed with ``error`` (an edited table without a needed row)."""
+
+    error: str
+
+
+class Rounding(Enum):
+    """Which rounding of the recomputed value gives the printed one."""
+
+    NEAREST = "nearest"
+    DOWN = "down"
+    UP = "up"
+
+
+@dataclass(frozen=True)
+class Rounded:
+    """Rounding: ``value`` printed to ``places`` decimals (rounded ``how``) is the ``reported`` value."""
+
+    value: float
+    reported: float
+    places: int
+    how: Rounding
+
+
+@dataclass(frozen=True)
+class Differs:
+    """Discrepant: Table 3 gives ``value``, the paper ``reported`` (printed to ``places`` decimals)."""
+
+    value: float
+    reported: float
+    places: int
+
+
+@dataclass(frozen=True)
+class OutsideBound:
+    """Discrepant: the paper states a bound (``relation`` 'le': at most, 'ge': at least) that ``value`` breaks."""
+
+    value: float
+    bound: float
+    relation: str
+
+
+@dataclass(frozen=True)
+class PaperCounts:
+    """A count set against the paper's own counts: ``parts`` (quantity, count) of ``total`` patients leave ``left``.
+
+    ``holds`` says whether the claim fits the room left; if not, the claim is impossible.
+    """
+
+    parts: tuple[tuple[str, float], ...]
+    total: float
+    left: float
+    holds: bool
+
+
+@dataclass(frozen=True)
+class MissingCount:
+    """Not computable: the paper's count ``claim`` (an id of claims.csv) that the check needs is not given."""
+
+    claim: str
+
+
+#: Why a claim has its status (None for a plain reproduction).
+Reason = NoCountPrints | Unavailable | Uncheckable | Rounded | Differs | OutsideBound | PaperCounts | MissingCount
+
+
 def _decimals(value: float) -> int:
     """Decimals the paper printed (from the transcribed value: 72.6 -> 1, 60 -> 0)."""
     text = f"{value:g}"
@@ -88,8 +174,8 @@ def granularity(reported: float, n: int) -> list[int]:
 
 
 def classify(reported: float, unit: str, denominator, relation: str, value,
-             decimals: int | None = None) -> tuple[Status, float | None, str]:
-    """(status, recomputed value in the claim's unit, explanation) for one claim.
+             decimals: int | None = None) -> tuple[Status, float | None, Reason | None]:
+    """(status, recomputed value in the claim's unit, reason) for one claim; no reason for a plain reproduction.
 
     ``decimals`` is how many the paper printed (from the claim's phrase); by
     default it is read off the value, which cannot tell 50.0 from 50.
@@ -97,59 +183,42 @@ def classify(reported: float, unit: str, denominator, relation: str, value,
     if unit == "%" and pd.notna(denominator):
         n = int(denominator)
         if not granularity(reported, n):
-            near = ", ".join(f"{k}/{n} = {100 * k / n:.1f}%" for k in range(n + 1)
-                             if abs(100 * k / n - reported) < 100 / n)
-            return Status.IMPOSSIBLE, None, f"No count out of {n} prints as {reported:g}%: {near}."
+            near = tuple(k for k in range(n + 1) if abs(100 * k / n - reported) < 100 / n)
+            return Status.IMPOSSIBLE, None, NoCountPrints(float(reported), n, near)
     if isinstance(value, quantities.NotComputable):
-        return Status.NOT_COMPUTABLE, None, value.reason
+        return Status.NOT_COMPUTABLE, None, Unavailable(value.reason)
     if unit == "%" and pd.notna(denominator):
         value = 100 * value / int(denominator)
     value = float(value)
-    given = f"{value:g}" if value.is_integer() else f"{value:.1f}"
-    if relation == "le":
-        ok = value <= reported
-        return (Status.REPRODUCED, value, "") if ok else (
-            Status.DISCREPANT, value, f"From Table 3: {given}, beyond the stated bound of {reported:g}.")
-    if relation == "ge":
-        ok = value >= reported
-        return (Status.REPRODUCED, value, "") if ok else (
-            Status.DISCREPANT, value, f"From Table 3: {given}, short of the stated bound of {reported:g}.")
+    if relation in ("le", "ge"):
+        ok = value <= reported if relation == "le" else value >= reported
+        return (Status.REPRODUCED, value, None) if ok else (
+            Status.DISCREPANT, value, OutsideBound(value, float(reported), relation))
     if math.isclose(value, reported, abs_tol=1e-9):
-        return Status.REPRODUCED, value, ""
+        return Status.REPRODUCED, value, None
     places = _decimals(reported) if decimals is None else decimals
     scale = 10 ** places
     nearest = math.floor(value * scale + 0.5) / scale
     truncated = math.floor(value * scale) / scale
     upward = math.ceil(value * scale) / scale
     if any(math.isclose(r, reported) for r in (nearest, truncated, upward)):
-        how = "rounds" if math.isclose(nearest, reported) else "is rounded down" if math.isclose(
-            truncated, reported) else "is rounded up"
-        return Status.ROUNDING, value, f"{value:.{places + 2}f} {how} to {reported:g}."
-    return Status.DISCREPANT, value, f"Table 3 gives {value:.{max(places, 1)}f}, the paper {reported:g}."
-
-
-def _shown(value: float, unit: str) -> str:
-    """A number with its unit for an explanation: 30 months, 70%, 3 (patients)."""
-    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
-    if unit == "%":
-        return f"{value:.0f}%"
-    return text if unit == "patients" else f"{text} {unit}"
+        how = Rounding.NEAREST if math.isclose(nearest, reported) else Rounding.DOWN if math.isclose(
+            truncated, reported) else Rounding.UP
+        return Status.ROUNDING, value, Rounded(value, float(reported), places, how)
+    return Status.DISCREPANT, value, Differs(value, float(reported), places)
 
 
 def _paper_room(claim, room: quantities.PaperRoom, reported: dict[str, float],
-                quantity: dict[str, str]) -> tuple[Status, None, str]:
+                quantity: dict[str, str]) -> tuple[Status, None, PaperCounts | MissingCount]:
     """Classify a claim against the room the paper's own counts leave for it."""
     try:
         left = room.room(reported)
     except KeyError as error:
-        return Status.NOT_COMPUTABLE, None, f"The paper's count {error} is not among these claims."
-    parts = ", ".join(f"{quantity[part]} {reported[part]:g}" for part in room.parts)
-    counts = (f"The paper's counts ({parts}) already make {reported[room.total] - left:g} of "
-              f"{reported[room.total]:g} patients, leaving {left:g}")
+        return Status.NOT_COMPUTABLE, None, MissingCount(error.args[0])
     holds = {"eq": left == claim.reported, "ge": left >= claim.reported, "le": left <= claim.reported}[claim.relation]
-    if not holds:
-        return Status.IMPOSSIBLE, None, counts + "."
-    return Status.NOT_COMPUTABLE, None, f"Table 3 does not give it; {counts[0].lower()}{counts[1:]}."
+    counts = PaperCounts(tuple((quantity[part], reported[part]) for part in room.parts), reported[room.total], left,
+                         holds)
+    return (Status.NOT_COMPUTABLE if holds else Status.IMPOSSIBLE), None, counts
 
 
 def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
@@ -168,11 +237,14 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         The claims with ``status`` (a ``Status``), ``recomputed`` (the value
         recomputed from Table 3 in the claim's unit, NaN where there is none),
-        ``explanation`` (why, in words; empty for a plain reproduction),
-        ``decimals`` (as the paper printed the value), ``caveat`` (a ``Caveat`` or
-        None), ``contrast_value`` (the second number shown beside a caveat, NaN if
-        none) and ``contrast_text`` (that number in a sentence, empty if none).
-        The claims' own ``note`` stays as it is.
+        ``reason`` (a ``Reason``: why the claim has its status; None for a plain
+        reproduction), ``detail`` (how the recomputed value arises, from
+        ``quantities.Described``; None if there is nothing to add), ``decimals``
+        (as the paper printed the value), ``caveat`` (a ``Caveat`` or None),
+        ``contrast`` (the key of ``quantities.CONTRASTS`` shown beside a caveat,
+        empty if none) and ``contrast_value`` (its value, NaN if none or if it
+        cannot be computed on these data). The claims' own ``note`` stays as it
+        is; ``rtchx.book.reasons`` puts all of it in words.
 
     Unknown check keys raise KeyError. A check that cannot be made on ``patients``
     (an edited table, say, without the case-report patient) raises ValueError; its
@@ -194,33 +266,31 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     for claim in claims.itertuples(index=False):
         phrase = getattr(claim, "phrase", "") or ""
         decimals = phrases.printed_decimals(phrase, claim.reported, claim.unit)
+        detail, failed = None, None
         try:
             value = quantities.compute(claim.check, patients)
-        except ValueError as error:
-            value = quantities.NotComputable(f"Cannot be checked on these data: {error}.")
-        described = ""
+        except ValueError as error:   # classified as not computable, unless impossible whatever the data
+            value, failed = quantities.NotComputable(""), Uncheckable(str(error))
         if isinstance(value, quantities.Described):
-            value, described = value.value, value.text
+            value, detail = value.value, value.detail
         if isinstance(value, quantities.PaperRoom):
-            status, recomputed, explanation = _paper_room(claim, value, reported, quantity)
+            status, recomputed, reason = _paper_room(claim, value, reported, quantity)
         else:
-            status, recomputed, explanation = classify(claim.reported, claim.unit, claim.denominator,
-                                                       claim.relation, value, decimals)
+            status, recomputed, reason = classify(claim.reported, claim.unit, claim.denominator,
+                                                  claim.relation, value, decimals)
+        if failed is not None and isinstance(reason, Unavailable):
+            reason = failed
         caveat = Caveat(claim.caveat) if getattr(claim, "caveat", "") else None
         contrast_key = getattr(claim, "contrast", "") or ""
-        contrast_value, contrast_text = float("nan"), ""
+        contrast_value = float("nan")
         if contrast_key:
-            contrast = quantities.CONTRASTS[contrast_key]
-            try:
-                contrast_value = float(contrast.compute(patients))
-                contrast_text = f"Beside it, {contrast.label}: {_shown(contrast_value, contrast.unit)}."
-            except (ValueError, IndexError):
-                contrast_text = f"Beside it, {contrast.label}: cannot be computed on these data."
-        rows.append({"status": status, "recomputed": recomputed,
-                     "explanation": " ".join(part for part in (explanation, described) if part),
-                     "decimals": decimals, "caveat": caveat, "contrast_value": contrast_value,
-                     "contrast_text": contrast_text})
-    table = claims.reset_index(drop=True).drop(columns=["caveat"], errors="ignore")
+            # left NaN where it cannot be computed on these data (an edited table); the book says so
+            with contextlib.suppress(ValueError, IndexError):
+                contrast_value = float(quantities.CONTRASTS[contrast_key].compute(patients))
+        rows.append({"status": status, "recomputed": recomputed, "reason": reason, "detail": detail,
+                     "decimals": decimals, "caveat": caveat, "contrast": contrast_key,
+                     "contrast_value": contrast_value})
+    table = claims.reset_index(drop=True).drop(columns=["caveat", "contrast"], errors="ignore")
     if "note" not in table:
         table = table.assign(note="")
     return pd.concat([table, pd.DataFrame(rows)], axis=1).assign(note=lambda t: t["note"].fillna(""))

@@ -26,10 +26,12 @@ class NotComputable:
 
 @dataclass(frozen=True)
 class Described:
-    """A quantity's value with a sentence that shows how it arises (the audit adds it to the claim's explanation)."""
+    """A quantity's value with the facts that show how it arises (``ReachableTotals``, ``WeeksNeeded`` or
+    ``ShortestFollowUp``; the book layer puts them in words beside the claim).
+    """
 
     value: float
-    text: str
+    detail: ReachableTotals | WeeksNeeded | ShortestFollowUp
 
 
 @dataclass(frozen=True)
@@ -159,38 +161,48 @@ def once_daily_fractions(patients: pd.DataFrame) -> tuple[CourseFractions, ...]:
                  for n, d in zip(once["patient"], once["dose_gy"], strict=True))
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+@dataclass(frozen=True)
+class ReachableTotals:
+    """The once-daily courses of Table 3 with their fraction mixes: which totals the stated sizes reach."""
+
+    courses: tuple[CourseFractions, ...]
+
+    @property
+    def reached(self) -> tuple[CourseFractions, ...]:
+        """The courses whose total is some mix of the two sizes."""
+        return tuple(c for c in self.courses if c.mixes)
+
+    @property
+    def both_sizes(self) -> tuple[CourseFractions, ...]:
+        """The reachable courses that need both sizes in one course."""
+        return tuple(c for c in self.reached if not c.one_size)
+
+
+@dataclass(frozen=True)
+class WeeksNeeded:
+    """The shortest (``longest`` False) or longest once-daily course in weeks at five fractions a week.
+
+    ``chosen`` is that course; ``limit`` the most weeks the methods allow and
+    ``beyond`` the courses whose fewest fractions take longer (only for the longest).
+    """
+
+    chosen: CourseFractions
+    longest: bool
+    limit: int
+    beyond: tuple[CourseFractions, ...]
 
 
 def _reachable(p: pd.DataFrame) -> Described:
-    courses = once_daily_fractions(p)
-    reached = [c for c in courses if c.mixes]
-    both = [c for c in reached if not c.one_size]
-    text = (f"Every once-daily total is a sum of {protocol.DOSE_PER_FRACTION_GY[0]:.1f} and "
-            f"{protocol.DOSE_PER_FRACTION_GY[1]:.1f} Gy fractions" if len(reached) == len(courses) else
-            f"{len(courses) - len(reached)} once-daily totals are no sum of the stated fraction sizes")
-    if both:
-        text += (f"; {_join([f'{c.dose_gy:g}' for c in both])} Gy need both sizes in one course "
-                 f"(fewest fractions: {_join([f'{c.dose_gy:g} = {c.fewest}' for c in both])})")
-    return Described(float(len(reached)), text + ".")
+    totals = ReachableTotals(once_daily_fractions(p))
+    return Described(float(len(totals.reached)), totals)
 
 
 def _weeks(p: pd.DataFrame, longest: bool) -> Described:
     courses = [c for c in once_daily_fractions(p) if c.mixes]
-    pick = max if longest else min
-    chosen = pick(courses, key=lambda c: c.fewest.weeks)
-    if not longest:
-        return Described(chosen.fewest.weeks, f"The smallest once-daily total, {chosen.dose_gy:g} Gy, takes at least "
-                                              f"{chosen.fewest.fractions} fractions ({chosen.fewest}): "
-                                              f"{chosen.fewest.weeks:g} weeks at five a week.")
+    chosen = (max if longest else min)(courses, key=lambda c: c.fewest.weeks)
     limit = max(protocol.WEEKS_PLANNED)
-    beyond = [c for c in courses if c.fewest.weeks > limit]
-    most = limit * protocol.FRACTIONS_PER_WEEK * max(protocol.DOSE_PER_FRACTION_GY)
-    text = (f"{limit} weeks hold {limit * protocol.FRACTIONS_PER_WEEK} fractions, at most {most:.1f} Gy"
-            + (": " + "; ".join(f"{c.dose_gy:g} Gy takes at least {c.fewest.fractions} fractions "
-                                f"({c.fewest}), {c.fewest.weeks:g} weeks" for c in beyond) if beyond else "") + ".")
-    return Described(chosen.fewest.weeks, text)
+    beyond = tuple(c for c in courses if c.fewest.weeks > limit) if longest else ()
+    return Described(chosen.fewest.weeks, WeeksNeeded(chosen, longest, limit, beyond))
 
 
 @dataclass(frozen=True)
@@ -237,7 +249,7 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "dose_max": lambda p: float(p["dose_gy"].max()),
     "followup_median_all": lambda p: float(p["os_months"].median()),
     "followup_median_reverse_km": lambda p: float(survival.reverse_km(p).median_survival_time_),
-    "followup_min": lambda p: Described(float(p["os_months"].min()), shortest_follow_up(p).sentence()),
+    "followup_min": lambda p: Described(float(p["os_months"].min()), shortest_follow_up(p)),
     "followup_max": lambda p: float(p["os_months"].max()),
     "followup_median_alive": lambda p: float(p.loc[p["status"] == "AWOD", "os_months"].median()),
     "lc_2y": _km_at("local_control", 24),
@@ -326,14 +338,6 @@ class ShortestFollowUp:
     death_in_therapy: int | None
     medians_without: tuple[float, float]
     longest: float
-
-    def sentence(self) -> str:
-        """The two readings in one sentence, with the numbers filled in."""
-        if self.death_in_therapy is None:
-            return f"Table 3's shortest time is {self.all_patients:g} months."
-        return (f"Table 3's shortest time is {self.all_patients:g} month{'s' if self.all_patients != 1 else ''} "
-                f"(patient {self.death_in_therapy}, who died during radiotherapy); without that patient it is "
-                f"{self.without_death_in_therapy:g} months.")
 
 
 def shortest_follow_up(patients: pd.DataFrame) -> ShortestFollowUp:

@@ -1,0 +1,212 @@
+"""The audit's reasons in words: why each claim of the ledger has its status, for the book and the command line.
+
+``rtchx.core.audit.ledger`` returns typed reasons (``Rounded``, ``Differs``,
+``PaperCounts``, ...), the facts behind a recomputed value (``ReachableTotals``,
+``WeeksNeeded``, ``ShortestFollowUp``) and a caveat with its contrast; ``why``
+turns one row of the ledger into the explanation a reader sees in the ledger
+table (and ``python -m rtchx audit --json`` prints).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import singledispatch
+
+import pandas as pd
+
+from rtchx.core import protocol
+from rtchx.core.audit import (
+    Caveat,
+    Differs,
+    MissingCount,
+    NoCountPrints,
+    OutsideBound,
+    PaperCounts,
+    Rounded,
+    Rounding,
+    Unavailable,
+    Uncheckable,
+)
+from rtchx.core.quantities import CONTRASTS, ReachableTotals, ShortestFollowUp, WeeksNeeded
+
+#: A caveat's mark, as every table of the book shows it.
+CAVEAT_SYMBOLS = {Caveat.MISLEADING: "⚠", Caveat.NOT_COMPARABLE: "≠"}
+
+_HOW = {Rounding.NEAREST: "rounds", Rounding.DOWN: "is rounded down", Rounding.UP: "is rounded up"}
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _counts(c: PaperCounts) -> str:
+    parts = ", ".join(f"{quantity} {count:g}" for quantity, count in c.parts)
+    return f"The paper's counts ({parts}) already make {c.total - c.left:g} of {c.total:g} patients, leaving {c.left:g}"
+
+
+@singledispatch
+def reason_text(reason) -> str:
+    """Why a claim has its status, in a sentence ("" for None, a plain reproduction).
+
+    Example
+    -------
+    >>> from rtchx.core.audit import Differs
+    >>> reason_text(Differs(13.0, 26.0, 0))
+    'Table 3 gives 13.0, the paper 26.'
+    """
+    if reason is None:
+        return ""
+    raise TypeError(f"no words for {type(reason).__name__}")
+
+
+@reason_text.register
+def _(reason: NoCountPrints) -> str:
+    n = reason.n
+    near = ", ".join(f"{k}/{n} = {100 * k / n:.1f}%" for k in reason.near)
+    return f"No count out of {n} prints as {reason.reported:g}%: {near}."
+
+
+@reason_text.register
+def _(reason: Unavailable) -> str:
+    return reason.reason
+
+
+@reason_text.register
+def _(reason: Uncheckable) -> str:
+    return f"Cannot be checked on these data: {reason.error}."
+
+
+@reason_text.register
+def _(reason: OutsideBound) -> str:
+    given = f"{reason.value:g}" if reason.value.is_integer() else f"{reason.value:.1f}"
+    side = "beyond" if reason.relation == "le" else "short of"
+    return f"From Table 3: {given}, {side} the stated bound of {reason.bound:g}."
+
+
+@reason_text.register
+def _(reason: Rounded) -> str:
+    return f"{reason.value:.{reason.places + 2}f} {_HOW[reason.how]} to {reason.reported:g}."
+
+
+@reason_text.register
+def _(reason: Differs) -> str:
+    return f"Table 3 gives {reason.value:.{max(reason.places, 1)}f}, the paper {reason.reported:g}."
+
+
+@reason_text.register
+def _(reason: PaperCounts) -> str:
+    counts = _counts(reason)
+    if not reason.holds:
+        return counts + "."
+    return f"Table 3 does not give it; {counts[0].lower()}{counts[1:]}."
+
+
+@reason_text.register
+def _(reason: MissingCount) -> str:
+    return f"The paper's count {reason.claim!r} is not among these claims."
+
+
+@singledispatch
+def detail_text(detail) -> str:
+    """How a recomputed value arises, in a sentence ("" for None).
+
+    Example
+    -------
+    >>> from rtchx.core import data, quantities
+    >>> detail_text(quantities.shortest_follow_up(data.load_patients()))[:42]
+    "Table 3's shortest time is 1 month (patien"
+    """
+    if detail is None:
+        return ""
+    raise TypeError(f"no words for {type(detail).__name__}")
+
+
+@detail_text.register
+def _(detail: ReachableTotals) -> str:
+    low, high = protocol.DOSE_PER_FRACTION_GY
+    reached, both = detail.reached, detail.both_sizes
+    text = (f"Every once-daily total is a sum of {low:.1f} and {high:.1f} Gy fractions"
+            if len(reached) == len(detail.courses) else
+            f"{len(detail.courses) - len(reached)} once-daily totals are no sum of the stated fraction sizes")
+    if both:
+        text += (f"; {_join([f'{c.dose_gy:g}' for c in both])} Gy need both sizes in one course "
+                 f"(fewest fractions: {_join([f'{c.dose_gy:g} = {c.fewest}' for c in both])})")
+    return text + "."
+
+
+@detail_text.register
+def _(detail: WeeksNeeded) -> str:
+    chosen = detail.chosen
+    if not detail.longest:
+        return (f"The smallest once-daily total, {chosen.dose_gy:g} Gy, takes at least {chosen.fewest.fractions} "
+                f"fractions ({chosen.fewest}): {chosen.fewest.weeks:g} weeks at five a week.")
+    fractions = detail.limit * protocol.FRACTIONS_PER_WEEK
+    most = fractions * max(protocol.DOSE_PER_FRACTION_GY)
+    beyond = "; ".join(f"{c.dose_gy:g} Gy takes at least {c.fewest.fractions} fractions ({c.fewest}), "
+                       f"{c.fewest.weeks:g} weeks" for c in detail.beyond)
+    return f"{detail.limit} weeks hold {fractions} fractions, at most {most:.1f} Gy" + (
+        f": {beyond}" if beyond else "") + "."
+
+
+@detail_text.register
+def _(detail: ShortestFollowUp) -> str:
+    if detail.death_in_therapy is None:
+        return f"Table 3's shortest time is {detail.all_patients:g} months."
+    return (f"Table 3's shortest time is {detail.all_patients:g} month{'s' if detail.all_patients != 1 else ''} "
+            f"(patient {detail.death_in_therapy}, who died during radiotherapy); without that patient it is "
+            f"{detail.without_death_in_therapy:g} months.")
+
+
+def _shown(value: float, unit: str) -> str:
+    """A number with its unit for an explanation: 30 months, 70%, 3 (patients)."""
+    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    if unit == "%":
+        return f"{value:.0f}%"
+    return text if unit == "patients" else f"{text} {unit}"
+
+
+def contrast_text(contrast: str, value: float) -> str:
+    """The second number beside a caveat, in a sentence ("" if the claim names none).
+
+    Example
+    -------
+    >>> contrast_text("latest_death", 30.0)
+    "Beside it, Table 3's latest death: 30 months."
+    """
+    if not contrast:
+        return ""
+    shown = CONTRASTS[contrast]
+    if math.isnan(value):
+        return f"Beside it, {shown.label}: cannot be computed on these data."
+    return f"Beside it, {shown.label}: {_shown(value, shown.unit)}."
+
+
+def why(row) -> str:
+    """The whole explanation of one claim of the ledger: the reason, how the value arises, the caveat with its
+    contrast, and the claim's note, each in words where there is something to say.
+
+    Parameters
+    ----------
+    row : Series or namedtuple
+        One row of ``rtchx.core.audit.ledger`` (``reason``, ``detail``, ``caveat``,
+        ``contrast``, ``contrast_value``, ``note``).
+
+    Returns
+    -------
+    str
+        The sentences, "" for a plain reproduction without caveat or note.
+
+    Example
+    -------
+    >>> from rtchx.core import audit, data
+    >>> ledger = audit.ledger(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> why(ledger.set_index("id").loc["r_latest_death"]).split(" The bound")[0]
+    "⚠ Misleading. Beside it, Table 3's latest death: 30 months."
+    """
+    get = row.get if isinstance(row, pd.Series) else lambda name: getattr(row, name)
+    flagged = contrast_text(get("contrast"), get("contrast_value"))
+    caveat = get("caveat")
+    if caveat is not None:
+        flagged = f"{CAVEAT_SYMBOLS[caveat]} {caveat.value.capitalize()}. {flagged}".strip()
+    parts = (reason_text(get("reason")), detail_text(get("detail")), flagged, get("note"))
+    return " ".join(part for part in parts if part)
