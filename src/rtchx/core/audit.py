@@ -23,8 +23,10 @@ compared; ``data/claims.csv`` marks them in its ``caveat`` column (``Caveat``),
 and the ledger shows beside them a second number from Table 3 (``contrast``).
 They keep their status and are counted separately (``Scorecard``).
 
-Statuses and caveats are enums (``Status``, ``Caveat``); the book layer
-(``rtchx.book.tables``) decides how a reader sees them.
+Statuses and caveats are enums (``Status``, ``Caveat``) and the reason for a
+status is a small dataclass (``Reason``: ``Rounded``, ``Differs``, ...); the
+book layer decides how a reader sees them (``rtchx.book.tables`` the statuses,
+``rtchx.book.reasons`` the reasons in words).
 """
 
 from __future__ import annotations
