@@ -304,3 +304,12 @@ def test_book_tables_bold_the_rows_their_types_flag(ledger):
 ])
 def test_the_reasons_in_words(args, words):
     assert reasons.reason_text(audit.classify(*args)[2]) == words
+
+
+def test_verdict_counts_follow_the_type_not_the_symbol(claims, patients):
+    # chapter 3's page before issue 14 said: 17 rows of Table 1, 12 of them checkable, 7 of those agree
+    table = tables.reported_vs_recomputed(audit.check_claims(claims, patients), "Table 1")
+    assert tables.verdict_counts(table) == tables.VerdictCounts(agree=7, differ=5, unchecked=5)
+    # a cell that merely looks like a verdict is not counted
+    looks = table.assign(**{"": [str(v) for v in table[""]]})
+    assert tables.verdict_counts(looks) == tables.VerdictCounts(0, 0, 0)

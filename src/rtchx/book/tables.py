@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -240,6 +241,40 @@ def reported_vs_recomputed(compared: pd.DataFrame, location: str | None = None) 
                      "From the patient data": recomputed if agrees is not None else "–",
                      "": Verdict.of(agrees)})
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class VerdictCounts:
+    """Rows of a reported-beside-recomputed table by verdict (``reported_vs_recomputed``)."""
+
+    agree: int
+    differ: int
+    unchecked: int
+
+
+def verdict_counts(table: pd.DataFrame) -> VerdictCounts:
+    """Count a table's rows by their ``Verdict`` (whatever column holds it), for the prose.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A table with one ``Verdict`` per row, e.g. ``reported_vs_recomputed(...)``.
+
+    Returns
+    -------
+    VerdictCounts
+        Rows that agree, that differ, and that Table 3 cannot check.
+
+    Example
+    -------
+    >>> from rtchx.core import audit, data
+    >>> checked = audit.check_claims(data.load_resource("claims"), data.with_derived_columns(data.load_patients()))
+    >>> verdict_counts(reported_vs_recomputed(checked, "Table 1"))   # chapter 3: 7 of the 12 checkable rows agree
+    VerdictCounts(agree=7, differ=5, unchecked=5)
+    """
+    verdicts = [next((v for v in row if isinstance(v, Verdict)), None) for row in table.itertuples(index=False)]
+    return VerdictCounts(agree=verdicts.count(Verdict.AGREES), differ=verdicts.count(Verdict.DIFFERS),
+                         unchecked=sum(v in (Verdict.NOT_IN_TABLE_3, Verdict.NOT_CHECKABLE) for v in verdicts))
 
 
 class BookTable:
