@@ -48,6 +48,15 @@ def _counts(c: PaperCounts) -> str:
 def reason_text(reason) -> str:
     """Why a claim has its status, in a sentence ("" for None, a plain reproduction).
 
+    Parameters
+    ----------
+    reason : rtchx.core.audit.Reason or None
+        The ledger's ``reason`` (from ``rtchx.core.audit.classify``).
+
+    Returns
+    -------
+    str
+
     Example
     -------
     >>> from rtchx.core.audit import Differs
@@ -110,6 +119,15 @@ def _(reason: MissingCount) -> str:
 def detail_text(detail) -> str:
     """How a recomputed value arises, in a sentence ("" for None).
 
+    Parameters
+    ----------
+    detail : ReachableTotals, WeeksNeeded, ShortestFollowUp or None
+        The ledger's ``detail`` (from ``rtchx.core.quantities.Described``).
+
+    Returns
+    -------
+    str
+
     Example
     -------
     >>> from rtchx.core import data, quantities
@@ -167,6 +185,17 @@ def _shown(value: float, unit: str) -> str:
 
 def contrast_text(contrast: str, value: float) -> str:
     """The second number beside a caveat, in a sentence ("" if the claim names none).
+
+    Parameters
+    ----------
+    contrast : str
+        A key of ``rtchx.core.quantities.CONTRASTS``, or "".
+    value : float
+        Its value on these data; NaN if it cannot be computed.
+
+    Returns
+    -------
+    str
 
     Example
     -------
