@@ -1,7 +1,9 @@
-"""The package's own imports: no cycle, and the core never imports the book layer.
+"""The package's own imports: no cycle, the core never imports the book layer, imports at module top.
 
 Read from the source with ``ast`` (every import, also one inside a function), so
-that a hidden import cannot slip a cycle past the test.
+that a hidden import cannot slip a cycle past the test. An import inside a
+function is allowed only where the delay is deliberate and a comment, on the line
+above or at the end of the line, says why.
 """
 
 from __future__ import annotations
@@ -79,3 +81,33 @@ def test_the_core_never_imports_the_book_layer():
     wrong = {module: sorted(m for m in targets if m.startswith("rtchx.book"))
              for module, targets in graph().items() if module.startswith("rtchx.core")}
     assert not any(wrong.values()), {m: t for m, t in wrong.items() if t}
+
+
+def imports_inside_functions(source: str) -> list[tuple[int, str, bool]]:
+    """Each import that is not at module top: its line, its text, and whether a comment explains it."""
+    lines, tree = source.splitlines(), ast.parse(source)
+    top = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top:
+            line, above = lines[node.lineno - 1], lines[node.lineno - 2].strip()
+            found.append((node.lineno, line.strip(), "#" in line or above.startswith("#")))
+    return found
+
+
+def test_imports_inside_functions_are_found_and_their_comments_read():
+    source = ("import os\n\ndef f():\n    import json\n\ndef g():\n    # deliberate: slow to import\n"
+              "    import csv\n\ndef h():\n    from math import pi  # rarely needed\n")
+    assert imports_inside_functions(source) == [(4, "import json", False), (8, "import csv", True),
+                                                (11, "from math import pi  # rarely needed", True)]
+
+
+def test_imports_sit_at_module_top_unless_a_comment_says_why():
+    unexplained = [f"{module_name(path)}:{line}: {text}" for path in sorted((SRC / "rtchx").rglob("*.py"))
+                   for line, text, explained in imports_inside_functions(path.read_text()) if not explained]
+    assert unexplained == []
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "rtchx").rglob("*.py")), ids=module_name)
+def test_every_module_says_what_it_is_for(path):
+    assert ast.get_docstring(ast.parse(path.read_text())), f"{module_name(path)} has no docstring"

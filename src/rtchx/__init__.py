@@ -10,7 +10,8 @@ sentences or symbols meant for a reader.
 ``rtchx.book``, the book layer. It turns those results into what a reader
 sees: glued values, tables, figures, sentences, live explorers, exercises.
 
-``python -m rtchx`` (``__main__``) is the command line; it uses the core only.
+``python -m rtchx`` (``__main__``) is the command line: it prints the core's
+results as JSON, with the book layer's words where a row carries a label or a reason.
 """
 
 __version__ = "0.1.0"

@@ -10,6 +10,8 @@ This module holds the helpers that hand values to the book's prose (``glue``,
 ``prose``
     Sentences whose wording follows the numbers.
 ``reasons``
+    The audit's typed reasons put into words.
+``reasons``
     The audit's reasons in words (why each claim of the ledger has its status).
 ``widgets``
     The live explorers, each with a static view for the HTML book.
@@ -26,6 +28,8 @@ import enum
 import sys
 
 import numpy as np
+from IPython.display import Image
+from myst_nb import glue as myst_glue
 
 
 def glue(key: str, value) -> None:
@@ -36,16 +40,12 @@ def glue(key: str, value) -> None:
     A matplotlib figure is glued as the book's PNG (``rtchx.book.figures.png_bytes``),
     which records the size of its smallest text for the legibility tests.
     """
-    from myst_nb import glue as myst_glue
-
     if isinstance(value, np.generic):
         value = value.item()
     # only a chapter that drew something has matplotlib loaded; the others skip importing it (2 s)
     figure_module = sys.modules.get("matplotlib.figure")
     if figure_module is not None and isinstance(value, figure_module.Figure):
-        from IPython.display import Image
-
-        from rtchx.book.figures import png_bytes
+        from rtchx.book.figures import png_bytes  # deliberate: figures imports matplotlib, needed only here
 
         value = Image(data=png_bytes(value), format="png")
     myst_glue(key, value, display=False)

@@ -6,7 +6,7 @@ hard-code a conclusion that a change to ``data/`` could reverse.
 
 from __future__ import annotations
 
-from rtchx.book.tables import GROUPING_LABELS, endpoint_label
+from rtchx.book.tables import GROUPING_LABELS, endpoint_label, join_words
 from rtchx.core.compare import HazardShape, Measure, ShapeKind
 
 
@@ -131,8 +131,6 @@ def approximation_verdict(tests: list[tuple[str, float, float]], alpha: float) -
     >>> approximation_verdict([("a by b", 0.047, 0.067), ("c by d", 0.59, 0.84)], 0.05)[:60]
     'The chi-square approximation gives the smaller p-value in 2 '
     """
-    from rtchx.book.tables import join_words
-
     smaller = sum(asymptotic < exact for _, asymptotic, exact in tests)
     text = f"The chi-square approximation gives the smaller p-value in {smaller} of the {len(tests)} tests."
     crossed = [(name, a, e) for name, a, e in tests if (a < alpha) != (e < alpha)]
@@ -170,8 +168,6 @@ def smallest_p_sentence(names: list[str], p: float, n_tests: int) -> str:
     >>> smallest_p_sentence(["local control by site"], 0.0194, 10)[-63:]
     'one of 10 tests: multiplied by their number (Bonferroni), 0.19.'
     """
-    from rtchx.book.tables import join_words
-
     bound = f"multiplied by their number (Bonferroni), {min(1.0, p * n_tests):.2f}."
     if len(names) == 1:
         return f"The smallest exact p-value, {p:.3f}, belongs to {names[0]}, one of {n_tests} tests: {bound}"
@@ -199,8 +195,6 @@ def p_floor_verdict(floors: list[tuple[str, float]], alpha: float) -> str:
     >>> p_floor_verdict([("a by b", 0.0022), ("c by d", 0.0546)], 0.05)
     'For c by d even the most extreme outcome gives an exact p of 0.055: that test could not come out below 0.05.'
     """
-    from rtchx.book.tables import join_words
-
     blocked = [(name, floor) for name, floor in floors if floor >= alpha]
     if not blocked:
         return (f"Every test here could in principle come out below {alpha:g}: the smallest exact p each allows "
@@ -287,8 +281,6 @@ def grid_verdict(counts: dict[str, tuple[int, int]], level: float = 0.05,
     words = {"front-loaded": "front-loaded shapes", "constant": "the constant hazard", "plateau": "the plateau",
              "rising": "the rising hazard"}
     parts = [f"{s} of {n} under {words.get(name, name)}" for name, (s, n) in counts.items()]
-    from rtchx.book.tables import join_words
-
     text = f"Of the {which}, {join_words(parts)} reach p < {level:g}."
     front = counts.get("front-loaded", (0, 0))
     rest = [v for k, v in counts.items() if k != "front-loaded"]
@@ -682,8 +674,6 @@ def dfs_link_sentence(ranges: list[tuple[tuple[int, ...], float, float]], report
     >>> dfs_link_sentence([((6, 10), 33.75, 45.45)], 34)[-61:]
     'the same censoring would explain the disease-free figure too.'
     """
-    from rtchx.book.tables import join_words
-
     parts = [f"with the deaths of patients {join_words(str(n) for n in chosen)} censored, {low:.1f}% and "
              f"{high:.1f}%" for chosen, low, high in ranges]
     inside = sum(low <= reported <= high for _, low, high in ranges)
@@ -703,8 +693,6 @@ def other_denominators_sentence(pct: float, candidates: dict[int, list[int]], pa
     >>> other_denominators_sentence(66, {3: [2], 6: [4], 9: [6]}, 11, 2)[:56]
     'Of groups of up to 11 patients, 66% can only be 2 of 3, '
     """
-    from rtchx.book.tables import join_words
-
     shares = join_words(f"{k} of {n}" for n, ks in candidates.items() for k in ks)
     text = (f"Of groups of up to {patients} patients, {pct:g}% can only be {shares}. It may be a share of some "
             "other group, or a typing error.")
@@ -723,8 +711,6 @@ def single_size_sentence(single: list[tuple[int, float]], over_before: int) -> s
     >>> single_size_sentence([(11, 11.0)], 5)[:60]
     'patient 11 was treated after an R2 resection, yet Table 3 gi'
     """
-    from rtchx.book.tables import join_words
-
     if not single:
         return "every patient treated after an R2 resection has both sizes in Table 3."
     who = join_words(f"patient {n}" for n, _ in single)

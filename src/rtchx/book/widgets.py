@@ -107,8 +107,6 @@ class ComparisonExplorer(_Explorer):
     CUSTOM = "custom"
 
     def __init__(self, patients: pd.DataFrame, historical: pd.DataFrame):
-        import ipywidgets as w
-
         self.patients, self.historical = patients, historical
         singles = historical[(historical["endpoint"] == "local_control") & historical["timepoint_months"].notna()
                              & historical["rate"].between(0, 1, inclusive="neither")]
@@ -180,8 +178,6 @@ class DesignExplorer(_Explorer):
     """Change the assumptions of the confirmatory trial and see how many patients each design needs."""
 
     def __init__(self, cohort_death_hazard: float):
-        import ipywidgets as w
-
         self.cohort_death_hazard = cohort_death_hazard
         d = design.DEFAULTS
         style = {"description_width": "16em"}
