@@ -10,8 +10,6 @@ This module holds the helpers that hand values to the book's prose (``glue``,
 ``prose``
     Sentences whose wording follows the numbers.
 ``reasons``
-    The audit's typed reasons put into words.
-``reasons``
     The audit's reasons in words (why each claim of the ledger has its status).
 ``widgets``
     The live explorers, each with a static view for the HTML book.
