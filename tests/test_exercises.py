@@ -86,7 +86,7 @@ def test_each_exercise_is_known_by_its_label_in_the_chapters(repo):
         text = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"])
         labels |= set(re.findall(r":label: (ex-[a-z0-9-]+)", text))
         checked |= set(re.findall(r'exercises\.check\("([^"]+)"', text))
-        solved |= set(re.findall(r"\{glue:md\}`(solutions\.[a-z0-9_]+)`", text))
+        solved |= set(re.findall(r"\{eval\}`(solutions\.[a-z0-9_]+)`", text))
     assert set(exercises.EXERCISES) <= labels
     assert checked == set(exercises.EXERCISES)
     assert {exercises.solution_key(label) for label in exercises.EXERCISES} <= solved

@@ -23,20 +23,59 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import keyword
+import re
 import sys
+import types
 
 import numpy as np
+from IPython import get_ipython
 from IPython.display import Image
 from myst_nb import glue as myst_glue
 
 
 def glue(key: str, value) -> None:
-    """Glue a value for the page's prose (myst-nb), without displaying it in the notebook.
+    """Glue a value for the page's prose, and name it in the notebook's kernel.
+
+    The book pastes the value where the prose says {eval}`key` or
+    {eval}`f"{key:.0f}"` (book/_ext/rtchx_book.py reads it from the glued
+    output, as myst-nb's glue roles do). In JupyterLab, jupyterlab-myst
+    evaluates the same expression in the kernel, so the key is bound there too:
+    a plain key as a variable holding the value (plain words, a ``Text`` or
+    Markdown without markup, as a ``str``: JupyterLab lays out a Markdown result
+    as a block of its own, a string inline like the prose). A key may not rebind
+    a chapter's own variable that holds something else, since the notebook and
+    the book would then disagree: that raises (a name glue bound itself, when a
+    cell is run again, is rebound). A dotted key (``glue_result``) leads into the
+    chapter's variable of its first name, or else into a namespace glue makes
+    under that name (``solutions.ex_lc_5y``).
 
     NumPy scalars are turned into plain Python numbers first: their repr under
-    NumPy 2 ('np.float64(5.0)') cannot be formatted by ``{glue:text}`key:.0f```.
+    NumPy 2 ('np.float64(5.0)') cannot be formatted by ``f"{key:.0f}"`` in the book.
     A matplotlib figure is glued as the book's PNG (``rtchx.book.figures.png_bytes``),
-    which records the size of its smallest text for the legibility tests.
+    which records the size of its smallest text for the legibility tests. The
+    notebook shows a figure once: Jupyter shows a pyplot figure at the end of the
+    cell that drew it (and closes it); one still open when glued (drawn and glued
+    in one cell, which then closes it) glue shows itself. The book hides that
+    cell's output (tag ``remove-output``) and shows the figure in the numbered
+    figure whose caption names the key (``{figure}`` with ``:glue: key``).
+
+    Parameters
+    ----------
+    key : str
+        A Python identifier (``n_patients``) or a dotted path of them (``primary.p_exact``).
+    value : object
+        A number, a ``Text``, an ``IPython.display.Markdown`` or a matplotlib Figure.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> glue("n_patients", 11)  # doctest: +SKIP
+    >>> n_patients  # in the chapter's kernel  # doctest: +SKIP
+    11
     """
     if isinstance(value, np.generic):
         value = value.item()
@@ -45,8 +84,70 @@ def glue(key: str, value) -> None:
     if figure_module is not None and isinstance(value, figure_module.Figure):
         from rtchx.book.figures import png_bytes  # deliberate: figures imports matplotlib, needed only here
 
-        value = Image(data=png_bytes(value), format="png")
+        myst_glue(key, Image(data=png_bytes(value), format="png"), display=not _shown_already(value))
+        return
+    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in key.split(".")):
+        raise ValueError(f"glue key {key!r} is not an identifier or a dotted path of identifiers")
+    _bind_in_kernel(key, value)
     myst_glue(key, value, display=False)
+
+
+def _shown_already(fig) -> bool:
+    """Whether Jupyter has shown a figure: its inline backend shows each open pyplot figure at the end of
+    the cell that drew it, then closes it."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    number = getattr(fig, "number", None)
+    return pyplot is not None and number is not None and not pyplot.fignum_exists(number)
+
+
+#: What glue() bound in the kernel, by name: running a cell again may rebind these, and nothing else.
+_BOUND: dict[str, object] = {}
+
+#: Markdown markup: a glued text without any is plain words.
+_MARKUP = re.compile(r"[*_`\[\]{}<>#|\\$~]|\n\s*\n|^\s*[-+>]")
+
+
+def _kernel_value(value):
+    """What the kernel holds for a glued value: plain words (``Text``, or Markdown without markup) as a
+    ``str``, which JupyterLab shows inline like the prose around it; anything else as it is."""
+    to_markdown = getattr(value, "_repr_markdown_", None)
+    words = to_markdown() if to_markdown is not None else None
+    if isinstance(words, str) and not _MARKUP.search(words):
+        return words
+    return value
+
+
+def _bind_in_kernel(key: str, value) -> None:
+    """Make ``key`` evaluate to ``value`` in the IPython kernel running the chapter, if there is one.
+
+    A plain key becomes a variable. A dotted key (``primary.p_exact``) leads into the object its first
+    name holds: the chapter's own variable if it has one (glue_result's prefix), else a namespace that
+    glue makes for it (``solutions.ex_lc_5y``).
+    """
+    shell = get_ipython()   # None outside a kernel (the command line, the tests): nothing to bind
+    if shell is None:
+        return
+    names = shell.user_ns
+    root, *path = key.split(".")
+    ours = root in _BOUND and names.get(root) is _BOUND[root]
+    if not path:
+        if root in names and names[root] is value:   # the chapter's own variable, glued as it is
+            return
+        if root in names and not ours:
+            raise ValueError(f"glue key {key!r} is already a variable of this notebook holding "
+                             f"{type(names[root]).__name__} {names[root]!r:.60}; rename the key, since the "
+                             f"notebook's {{eval}}`{key}` would read the variable")
+        names[root] = _BOUND[root] = _kernel_value(value)
+        return
+    if root in names and not ours:   # the chapter holds the result: the path evaluates by itself
+        return
+    space = names[root] if ours else types.SimpleNamespace()
+    names[root] = _BOUND[root] = space
+    for name in path[:-1]:
+        if not isinstance(getattr(space, name, None), types.SimpleNamespace):
+            setattr(space, name, types.SimpleNamespace())
+        space = getattr(space, name)
+    setattr(space, path[-1], _kernel_value(value))
 
 
 def glue_result(prefix: str, result) -> list[str]:
@@ -90,6 +191,7 @@ def glue_result(prefix: str, result) -> list[str]:
             keys += glue_result(key, value)
             continue
         if isinstance(value, enum.Enum):
+            _show_as_value(type(value))
             value = Text(str(value.value))
         elif isinstance(value, str):
             value = Text(value)
@@ -100,13 +202,28 @@ def glue_result(prefix: str, result) -> list[str]:
     return keys
 
 
+def _show_as_value(kind: type[enum.Enum]) -> None:
+    """Show the members of an enum as their value in the chapter's kernel, as the book pastes them.
+
+    glue_result glues a member as ``Text`` of its value, while ``{eval}`result.field``` in JupyterLab
+    evaluates to the member itself, which IPython would show as ``<Kind.NAME: 'value'>``.
+    """
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/plain"].for_type(kind, _value_text)
+
+
+def _value_text(member: enum.Enum, printer, cycle: bool) -> None:
+    printer.text(str(member.value))
+
+
 class Text:
     """Words glued for another page to paste as plain text.
 
     myst-nb pastes from another page only as ``{glue:text}``, which shows the
     value's plain-text form; a ``str`` would show with its quotes, and a Markdown
     object as its type name. A ``Text`` shows as the words themselves, and the
-    same key can still be pasted with ``{glue:md}`` on its own page. No Markdown
+    same key can still be pasted with ``{eval}`` on its own page. No Markdown
     markup belongs in it, since ``{glue:text}`` would print the markup literally.
 
     Example

@@ -377,7 +377,7 @@ def solution_key(label: str) -> str:
     Returns
     -------
     str
-        The key its solution block pastes with ``{glue:md}``.
+        The key its solution block pastes with ``{eval}``.
 
     Example
     -------

@@ -1,6 +1,6 @@
 """Sentences whose wording depends on the numbers, so that the prose follows the data.
 
-Each function returns Markdown for a ``{glue:md}`` role; the chapters never
+Each function returns Markdown that the prose pastes with ``{eval}``; the chapters never
 hard-code a conclusion that a change to ``data/`` could reverse.
 """
 
