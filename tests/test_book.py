@@ -146,7 +146,7 @@ def test_rebuilds_reuse_what_is_unchanged_and_never_serve_stale_numbers(tmp_path
     first = build(root)
     assert first.returncode == 0, first.stdout[-3000:]
     assert _executed(first) == 2
-    assert "70</span>% at five years" in page.read_text() and "The probe says 41" in probe()
+    assert "70%</span> at five years" in page.read_text() and "The probe says 41" in probe()
 
     unchanged = build(root)
     assert unchanged.returncode == 0, unchanged.stdout[-3000:]
@@ -165,7 +165,7 @@ def test_rebuilds_reuse_what_is_unchanged_and_never_serve_stale_numbers(tmp_path
     data_edit = build(root)
     assert data_edit.returncode == 0, data_edit.stdout[-3000:]
     assert _executed(data_edit) == 2
-    assert "88</span>% at five years" in page.read_text()
+    assert "88%</span> at five years" in page.read_text()
 
 
 # --- the HTML, on disk ----------------------------------------------------------------------------
