@@ -31,12 +31,11 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from bookbuild import build, clean_copy, folder_bytes, fresh_environment, html_pages, tool_env  # beside this script
 from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-from bookbuild import build, clean_copy, folder_bytes, fresh_environment, html_pages, tool_env  # noqa: E402  (the tests' own build helpers)
 
 #: The issue's targets on a 2-core machine (seconds, or bytes for the page).
 TARGETS = {

@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bookbuild import REPO, clean_copy  # noqa: E402
+from bookbuild import REPO, clean_copy
 
 pytestmark = pytest.mark.slow
 

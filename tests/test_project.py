@@ -157,3 +157,11 @@ def test_the_build_cache_fingerprint_follows_data_and_code_not_notebooks(tmp_pat
     (elsewhere / "patients.csv").write_bytes((elsewhere / "patients.csv").read_bytes() + b"\n")
     monkeypatch.setenv("RTCHX_DATA_DIR", str(elsewhere))
     assert rtchx_book.inputs_fingerprint(tmp_path) != before
+
+
+def test_scripts_and_the_package_never_reach_into_tests():
+    """Tests use the project's code, never the other way round: no script or module imports from tests/."""
+    offenders = [str(path.relative_to(REPO)) for folder in ("scripts", "src", "book/_ext")
+                 for path in (REPO / folder).rglob("*.py")
+                 if re.search(r"""["']tests["']|/ ?"tests"|\btests\.\w+ import|from tests\b""", path.read_text())]
+    assert offenders == []
