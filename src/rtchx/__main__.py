@@ -28,9 +28,11 @@ def shape_json(shape: compare.HazardShape) -> dict:
 
 
 def comparison_json(row: compare.Comparison) -> dict:
-    """A comparison as one flat object: its fields in order, the shape spread out, without alpha."""
+    """A comparison as one flat object: its own fields, then the test's, the shape spread out, without alpha."""
+    test_fields = {field.name for field in dataclasses.fields(compare.ObservedExpected)}
+    fields = dataclasses.fields(row)
     out = {}
-    for field in dataclasses.fields(row):
+    for field in [f for f in fields if f.name not in test_fields] + [f for f in fields if f.name in test_fields]:
         value = getattr(row, field.name)
         if field.name == "shape":
             out.update(shape_json(value))

@@ -506,14 +506,14 @@ CUSTOM = "custom"
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """The cohort against one historical reference: the Kaplan-Meier estimate at the reference's time point and
-    the one-sample log-rank test, with the same fields whichever kind of reference it is.
+class Comparison(ObservedExpected):
+    """The cohort against one historical reference: the one-sample log-rank test (the fields it inherits from
+    ``ObservedExpected``) with the reference it was run against and the Kaplan-Meier estimate at the reference's
+    time point, the same fields whichever kind of reference it is.
 
     ``historical_rate`` is None for a size-matched comparison (each size class has
     its own rate); ``study``, ``subgroup`` and ``treatment`` are None for a rate the
-    reader typed in. The ``km_*`` fields are ``KaplanMeierAt`` at ``timepoint_months``,
-    the rest ``ObservedExpected``.
+    reader typed in. The ``km_*`` fields are ``KaplanMeierAt`` at ``timepoint_months``.
     """
 
     comparator: str
@@ -530,15 +530,6 @@ class Comparison:
     km_ci_high: float
     km_plain_ci_low: float
     km_plain_ci_high: float
-    observed_events: int
-    expected_events: float
-    o_over_e: float
-    o_over_e_ci_low: float
-    o_over_e_ci_high: float
-    p_exact: float
-    p_exact_fewer: float
-    p_normal: float
-    alpha: float
 
     @property
     def size_matched(self) -> bool:
@@ -554,11 +545,7 @@ def _comparison(patients, *, comparator, study, subgroup, treatment, endpoint, t
     return Comparison(comparator=comparator, study=study, subgroup=subgroup, treatment=treatment, endpoint=endpoint,
                       timepoint_months=float(timepoint), historical_rate=rate, size_basis=size_basis, shape=shape,
                       km_estimate=km.estimate, km_ci_low=km.ci_low, km_ci_high=km.ci_high,
-                      km_plain_ci_low=km.plain_ci_low, km_plain_ci_high=km.plain_ci_high,
-                      observed_events=test.observed_events, expected_events=test.expected_events,
-                      o_over_e=test.o_over_e, o_over_e_ci_low=test.o_over_e_ci_low,
-                      o_over_e_ci_high=test.o_over_e_ci_high, p_exact=test.p_exact, p_exact_fewer=test.p_exact_fewer,
-                      p_normal=test.p_normal, alpha=test.alpha)
+                      km_plain_ci_low=km.plain_ci_low, km_plain_ci_high=km.plain_ci_high, **vars(test))
 
 
 def observed_vs_expected(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str, *,
