@@ -976,10 +976,14 @@ def endpoint_label(name: str) -> str:
 GROUPING_LABELS = {"grade": "Grade", "size_initial": "Initial size", "size_before_rt": "Size before radiotherapy",
                    "site": "Site", "block": "Block of Table 3"}
 
+#: The reader's names of the groups those groupings make (the codes of ``GROUPINGS``).
+GROUP_LABELS = {"2": "G2", "3": "G3", "gt10": ">10 cm", "le10": "≤10 cm", "head_neck": "head and neck",
+                "trunk": "trunk", "primary": "primary", "after_r2_resection": "after R2"}
+
 
 def _groups_text(names, patients, events) -> str:
     """'G2: 5 (3 events); G3: 6 (5 events)': each group with its patients and events."""
-    return "; ".join(f"{g}: {n} ({e} event{'' if e == 1 else 's'})"
+    return "; ".join(f"{GROUP_LABELS[g]}: {n} ({e} event{'' if e == 1 else 's'})"
                      for g, n, e in zip(names, patients, events, strict=True))
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import display
 
 from rtchx.book.figures import km_groups_plot, png_bytes, product_limit_step_plot, reference_curves_plot
-from rtchx.book.tables import GROUPING_LABELS, design_name, design_rule, endpoint_label, whatif_table
+from rtchx.book.tables import GROUP_LABELS, GROUPING_LABELS, design_name, design_rule, endpoint_label, whatif_table
 from rtchx.core import compare, design, protocol, survival, whatif
 
 #: The line every static view carries: how to get the live version.
@@ -242,7 +242,8 @@ def _table_html(frame: pd.DataFrame, highlight: Collection[int] = ()) -> str:
 def _strata():
     """Ways to split the patients for the Kaplan-Meier explorer: the subgroup chapter's groupings and the
     dose the paper's introduction cites for lasting control."""
-    strata = {"None": None, **{GROUPING_LABELS[name]: split for name, split in survival.GROUPINGS.items()}}
+    strata = {"None": None, **{GROUPING_LABELS[name]: lambda p, split=split: split(p).map(GROUP_LABELS)
+                               for name, split in survival.GROUPINGS.items()}}
     strata[f"Dose (≥ {protocol.CURATIVE_DOSE_GY} Gy)"] = lambda p: p["dose_gy"].map(
         lambda d: f"≥ {protocol.CURATIVE_DOSE_GY} Gy" if d >= protocol.CURATIVE_DOSE_GY
         else f"< {protocol.CURATIVE_DOSE_GY} Gy")

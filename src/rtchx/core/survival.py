@@ -659,7 +659,7 @@ def logrank(patients: pd.DataFrame, name: str, groups) -> LogRankTest:
     >>> patients = data.load_patients()
     >>> test = logrank(patients, "local_control", GROUPINGS["size_initial"](patients))
     >>> round(test.statistic, 3), test.groups[0]   # both failures in tumours over 10 cm
-    (2.469, GroupOutcome(name='>10 cm', patients=6, events=2))
+    (2.469, GroupOutcome(name='gt10', patients=6, events=2))
     """
     durations, events = endpoint(patients, name)
     groups = pd.Series(list(groups), index=patients.index)
@@ -680,17 +680,18 @@ SUBGROUP_CLINICAL_HR = 2
 
 
 def _over_10_cm(diameters: pd.Series) -> pd.Series:
-    return diameters.map(lambda d: ">10 cm" if d > 10 else "≤10 cm")
+    return diameters.map(lambda d: "gt10" if d > 10 else "le10")
 
 
-#: The groupings the subgroup chapter compares: name -> the group of each patient (two groups each).
-#: The reader's names of the groupings are in ``rtchx.book.tables.GROUPING_LABELS``.
+#: The groupings the subgroup chapter compares: name -> the group of each patient (two groups each), as codes:
+#: the data's own (grade "2"/"3", site, cohort) or "gt10"/"le10" for a diameter over 10 cm or not. The reader's
+#: names of the groupings and groups are in ``rtchx.book.tables`` (GROUPING_LABELS, GROUP_LABELS).
 GROUPINGS = {
-    "grade": lambda p: "G" + p["grade"].astype(str),
+    "grade": lambda p: p["grade"].astype(str),
     "size_initial": lambda p: _over_10_cm(p["diameter_initial_cm"]),
     "size_before_rt": lambda p: _over_10_cm(p["diameter_before_rt_cm"]),
-    "site": lambda p: p["site"].map({"head_neck": "head and neck", "trunk": "trunk"}),
-    "block": lambda p: p["cohort"].map({"primary": "primary", "after_r2_resection": "after R2"}),
+    "site": lambda p: p["site"],
+    "block": lambda p: p["cohort"],
 }
 
 
@@ -717,7 +718,7 @@ def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
     >>> tests = subgroup_tests(data.load_patients()).set_index(["endpoint", "grouping"])
     >>> size = tests.loc[("local_control", "size_initial")]
     >>> size["group_1"], int(size["events_1"]), size["group_2"], int(size["events_2"])
-    ('>10 cm', 2, '≤10 cm', 0)
+    ('gt10', 2, 'le10', 0)
     """
     rows = []
     for name in ENDPOINTS:
