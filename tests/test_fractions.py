@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rtchx.book.reasons import mix_text
 from rtchx.core import protocol, quantities
 
 
@@ -34,7 +35,7 @@ def test_fraction_mixes_by_hand(dose, expected):
 
 def test_fewest_fractions_and_weeks_by_hand():
     fewest = quantities.fraction_mixes(72.6)[0]
-    assert (fewest.fractions, fewest.weeks, str(fewest)) == (37, 7.4, "7 × 1.8 + 30 × 2.0 Gy")
+    assert (fewest.fractions, fewest.weeks, mix_text(fewest)) == (37, 7.4, "7 × 1.8 + 30 × 2.0 Gy")
     assert quantities.fraction_mixes(50.0)[0].weeks == 5.0          # 25 x 2.0 Gy, five weeks exactly
     assert quantities.fraction_mixes(70.0)[0].weeks == 7.0          # 35 x 2.0 Gy: the most seven weeks can hold
 

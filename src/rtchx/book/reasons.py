@@ -27,7 +27,28 @@ from rtchx.core.audit import (
     Unavailable,
     Uncheckable,
 )
-from rtchx.core.quantities import CONTRASTS, ReachableTotals, ShortestFollowUp, WeeksNeeded
+from rtchx.core.quantities import CONTRASTS, FractionMix, ReachableTotals, ShortestFollowUp, WeeksNeeded
+
+
+def mix_text(mix: FractionMix) -> str:
+    """A course as its fractions, for reading: '2 × 1.8 + 26 × 2.0 Gy' (sizes with no fraction left out).
+
+    Parameters
+    ----------
+    mix : rtchx.core.quantities.FractionMix
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> mix_text(FractionMix(small=2, large=26))
+    '2 × 1.8 + 26 × 2.0 Gy'
+    """
+    low, high = protocol.DOSE_PER_FRACTION_GY
+    terms = [f"{n} × {size:.1f}" for n, size in ((mix.small, low), (mix.large, high)) if n]
+    return " + ".join(terms) + " Gy"
 
 #: A caveat's mark, as every table of the book shows it.
 CAVEAT_SYMBOLS = {Caveat.MISLEADING: "⚠", Caveat.NOT_COMPARABLE: "≠"}
@@ -148,7 +169,7 @@ def _(detail: ReachableTotals) -> str:
             f"{len(detail.courses) - len(reached)} once-daily totals are no sum of the stated fraction sizes")
     if both:
         text += (f"; {_join([f'{c.dose_gy:g}' for c in both])} Gy need both sizes in one course "
-                 f"(fewest fractions: {_join([f'{c.dose_gy:g} = {c.fewest}' for c in both])})")
+                 f"(fewest fractions: {_join([f'{c.dose_gy:g} = {mix_text(c.fewest)}' for c in both])})")
     return text + "."
 
 
@@ -157,10 +178,10 @@ def _(detail: WeeksNeeded) -> str:
     chosen = detail.chosen
     if not detail.longest:
         return (f"The smallest once-daily total, {chosen.dose_gy:g} Gy, takes at least {chosen.fewest.fractions} "
-                f"fractions ({chosen.fewest}): {chosen.fewest.weeks:g} weeks at five a week.")
+                f"fractions ({mix_text(chosen.fewest)}): {chosen.fewest.weeks:g} weeks at five a week.")
     fractions = detail.limit * protocol.FRACTIONS_PER_WEEK
     most = fractions * max(protocol.DOSE_PER_FRACTION_GY)
-    beyond = "; ".join(f"{c.dose_gy:g} Gy takes at least {c.fewest.fractions} fractions ({c.fewest}), "
+    beyond = "; ".join(f"{c.dose_gy:g} Gy takes at least {c.fewest.fractions} fractions ({mix_text(c.fewest)}), "
                        f"{c.fewest.weeks:g} weeks" for c in detail.beyond)
     return f"{detail.limit} weeks hold {fractions} fractions, at most {most:.1f} Gy" + (
         f": {beyond}" if beyond else "") + "."

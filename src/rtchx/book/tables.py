@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rtchx.book.reasons import CAVEAT_SYMBOLS, why
+from rtchx.book.reasons import CAVEAT_SYMBOLS, mix_text, why
 from rtchx.core import protocol, survival
 from rtchx.core.audit import Caveat, DeathsHypothesis, Scorecard, Status
 from rtchx.core.compare import SIZE_STANDARDISED, Comparison, HazardShape, ShapeKind, SizeBasis
@@ -692,7 +692,7 @@ def fraction_table(patients: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Patient": [c.patient for c in courses],
         "Total (Gy)": [f"{c.dose_gy:.1f}" for c in courses],
-        "Fewest fractions": [str(c.fewest) if c.fewest else "none" for c in courses],
+        "Fewest fractions": [mix_text(c.fewest) if c.fewest else "none" for c in courses],
         "Fractions": [c.fewest.fractions if c.fewest else None for c in courses],
         "Weeks at 5 a week": [f"{c.fewest.weeks:g}" if c.fewest else "–" for c in courses],
         "Ways to split it": [len(c.mixes) for c in courses],

@@ -74,11 +74,6 @@ class FractionMix:
         """Weeks at five fractions a week (37 fractions: 7.4 weeks, i.e. seven weeks and two days)."""
         return self.fractions / protocol.FRACTIONS_PER_WEEK
 
-    def __str__(self) -> str:
-        low, high = protocol.DOSE_PER_FRACTION_GY
-        terms = [f"{n} × {size:.1f}" for n, size in ((self.small, low), (self.large, high)) if n]
-        return " + ".join(terms) + " Gy"
-
 
 def fraction_mixes(dose_gy: float) -> tuple[FractionMix, ...]:
     """Every way to give ``dose_gy`` as whole fractions of 1.8 and/or 2.0 Gy, fewest fractions first.
@@ -101,8 +96,8 @@ def fraction_mixes(dose_gy: float) -> tuple[FractionMix, ...]:
 
     Example
     -------
-    >>> [str(m) for m in fraction_mixes(55.6)]
-    ['2 × 1.8 + 26 × 2.0 Gy', '12 × 1.8 + 17 × 2.0 Gy', '22 × 1.8 + 8 × 2.0 Gy']
+    >>> [(m.small, m.large) for m in fraction_mixes(55.6)]   # fractions of 1.8 Gy and of 2.0 Gy
+    [(2, 26), (12, 17), (22, 8)]
     >>> fraction_mixes(72.6)[0].fractions, fraction_mixes(72.6)[0].weeks
     (37, 7.4)
     """
@@ -153,8 +148,8 @@ def once_daily_fractions(patients: pd.DataFrame) -> tuple[CourseFractions, ...]:
     -------
     >>> from rtchx.core import data
     >>> courses = once_daily_fractions(data.load_patients())
-    >>> [(c.patient, c.dose_gy, str(c.fewest)) for c in courses if not c.one_size]
-    [(4, 55.6, '2 × 1.8 + 26 × 2.0 Gy'), (10, 72.6, '7 × 1.8 + 30 × 2.0 Gy'), (11, 59.6, '2 × 1.8 + 28 × 2.0 Gy')]
+    >>> [(c.patient, c.dose_gy, c.fewest.small, c.fewest.large) for c in courses if not c.one_size]
+    [(4, 55.6, 2, 26), (10, 72.6, 7, 30), (11, 59.6, 2, 28)]
     """
     once = patients[~patients["hyperfractionated"]]
     return tuple(CourseFractions(int(n), float(d), fraction_mixes(float(d)))
@@ -497,4 +492,3 @@ def compute(key: str, patients: pd.DataFrame) -> float | Described | NotComputab
         return quantity(patients)
     except IndexError as error:
         raise ValueError(f"these data have too few matching patients for {key!r}") from error
-
