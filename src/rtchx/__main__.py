@@ -127,7 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("audit", help="print every reported number beside its recomputed value and status")
     check.add_argument("--json", action="store_true", help="as a JSON list of objects (default: one line each)")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (DataValidationError, FileNotFoundError) as error:
+        # one error path for every command: what is wrong with the data, and where, never a traceback
+        print(f"python -m rtchx {args.command}: the data cannot be used.\n{error}", file=sys.stderr)
+        return 1
 
+
+def _run(args: argparse.Namespace) -> int:
+    """Carry out one parsed command; data problems propagate to ``main``, which reports them."""
     if args.command == "design":
         def sizes() -> list[dict]:
             found = design.trial_sizes(args.p0, args.p1, power=args.power)

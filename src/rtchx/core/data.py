@@ -96,7 +96,19 @@ def read_datapackage(data_dir: Path | None = None) -> dict:
     ['patients', 'historical']
     """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
-    return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    path = data_dir / "datapackage.json"
+    if not path.is_file():
+        raise DataValidationError([Problem("datapackage.json", f"no such file at {path}")])
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise DataValidationError([Problem("datapackage.json", f"not valid UTF-8 ({error.reason})")]) from None
+    except json.JSONDecodeError as error:
+        raise DataValidationError([Problem(
+            "datapackage.json", f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]) from None
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
+        raise DataValidationError([Problem("datapackage.json", "expected an object with a 'resources' list")])
+    return package
 
 
 def _resource(package: dict, name: str) -> dict:

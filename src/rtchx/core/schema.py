@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -144,14 +145,29 @@ def read_table(path: Path, resource: dict) -> list[dict]:
 
     if not path.exists():
         raise DataValidationError([Problem(name, f"file not found at {path}")])
+    if not path.is_file():
+        raise DataValidationError([Problem(name, f"{path} is a folder or a special file, not a CSV file")])
+    encoding = resource.get("encoding", "utf-8")
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[:error.start].count(b"\n") + 1
+        raise DataValidationError([Problem(
+            name, f"line {line} is not valid {encoding} (byte {error.object[error.start]:#04x}); "
+                  f"save the file as {encoding}")]) from None
     problems = check_hash(path, resource)
-    text = path.read_text(encoding=resource.get("encoding", "utf-8"))
     if not text.strip():
         raise DataValidationError(problems + [Problem(
             name, "the file is empty; expected a header row with the columns " + ", ".join(names))])
 
-    reader = csv.reader(text.splitlines())
-    header = next(reader)
+    # a quoted field may hold a line break: read records, not lines
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        records = list(reader)
+    except csv.Error as error:
+        raise DataValidationError(problems + [Problem(
+            name, f"the CSV cannot be read at line {reader.line_num}: {error}")]) from None
     for column in names:
         if column not in header:
             problems.append(Problem(name, "this column is missing from the header row", column=column))
@@ -168,7 +184,7 @@ def read_table(path: Path, resource: dict) -> list[dict]:
     rows: list[dict] = []
     seen: dict[str, dict[Any, int]] = {f["name"]: {} for f in fields if f.get("constraints", {}).get("unique")}
     seen_keys: dict[tuple, int] = {}
-    for number, cells in enumerate(reader, start=1):
+    for number, cells in enumerate(records, start=1):
         if not cells:
             continue
         raw = dict(zip(header, cells, strict=False))  # a short or long row is reported below
