@@ -242,11 +242,11 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "dose_median": lambda p: float(p["dose_gy"].median()),
     "dose_min": lambda p: float(p["dose_gy"].min()),
     "dose_max": lambda p: float(p["dose_gy"].max()),
-    "followup_median_all": lambda p: float(p["os_months"].median()),
-    "followup_median_reverse_km": lambda p: float(survival.reverse_km(p).median_survival_time_),
+    "followup_median_all": lambda p: survival.follow_up(p).median_all,
+    "followup_median_reverse_km": lambda p: survival.follow_up(p).median_reverse_km,
     "followup_min": lambda p: Described(float(p["os_months"].min()), shortest_follow_up(p)),
     "followup_max": lambda p: float(p["os_months"].max()),
-    "followup_median_alive": lambda p: float(p.loc[p["status"] == "AWOD", "os_months"].median()),
+    "followup_median_alive": lambda p: survival.follow_up(p).median_alive,
     "lc_2y": _km_at("local_control", 24),
     "lc_5y": _km_at("local_control", 60),
     "lc_at_risk_24": lambda p: survival.at_risk(p, "local_control", 24),
@@ -356,12 +356,12 @@ def shortest_follow_up(patients: pd.DataFrame) -> ShortestFollowUp:
     """
     in_therapy = patients["toxicity"] == "Death during therapy"
     others = patients[~in_therapy]
+    others_follow_up = survival.follow_up(others)
     return ShortestFollowUp(
         all_patients=float(patients["os_months"].min()),
         without_death_in_therapy=float(others["os_months"].min()),
         death_in_therapy=int(patients.loc[in_therapy, "patient"].iloc[0]) if in_therapy.any() else None,
-        medians_without=(float(others["os_months"].median()),
-                         float(survival.reverse_km(others).median_survival_time_)),
+        medians_without=(others_follow_up.median_all, others_follow_up.median_reverse_km),
         longest=float(patients["os_months"].max()),
     )
 
