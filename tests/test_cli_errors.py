@@ -13,7 +13,6 @@ import pytest
 from conftest import edit_csv
 
 from rtchx.__main__ import main
-from rtchx.core import data
 
 COMMANDS = ["validate", "results", "audit", "compare"]
 
@@ -22,7 +21,6 @@ def latin1_text(copy):
     # a toxicity text with an umlaut, saved in Latin-1: 'ä' is byte 0xe4, not UTF-8
     path = copy / "patients.csv"
     path.write_bytes(path.read_text(encoding="utf-8").replace(",Leucopenia,", ",Leukopenie ä,").encode("latin-1"))
-    data.rehash(copy)
     return ["patients.csv", "line 2 is not valid utf-8"]   # line 2 already holds a non-ASCII sign
 
 

@@ -3,6 +3,16 @@
 ``python -m rtchx validate`` checks the data; ``python -m rtchx rehash`` records
 new checksums; ``results``, ``compare``, ``design`` and ``audit`` print the
 headline estimates, the historical comparisons, the trial sizes and the audit.
+
+Every command goes through one gate first: the data folder (``--data-dir``, or
+``$RTCHX_DATA_DIR``, or found) must hold a readable ``datapackage.json`` whose
+every file passes its schema, its cross-field rules and the claims' rules
+(``rtchx.core.audit.claim_problems``) -- exactly what ``validate`` checks. Any
+problem with the data or its description is printed as one message that names
+the file (and the row and column where there is one), with exit status 1; no
+command computes on data that ``validate`` refuses. ``rehash`` first records the
+checksums (refusing, and writing nothing, if a file cannot be read at all), then
+passes the same gate.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from pathlib import Path
 from rtchx.book.reasons import why
 from rtchx.book.tables import SIZE_BASIS_NAMES, STATUS_SYMBOLS, design_name, design_rule
 from rtchx.core import audit, compare, data, design, results
-from rtchx.core.schema import DataValidationError
+from rtchx.core.schema import DataValidationError, Problem
 
 # --- typed results as the JSON the command line has always printed (tests/fixtures/cli) -----------------
 
@@ -135,15 +145,65 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def gate(data_dir: Path) -> tuple[list[str], list[Problem]]:
+    """Validate the whole data package as ``validate`` does: every resource, then the claims' own rules.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The folder holding ``datapackage.json``.
+
+    Returns
+    -------
+    tuple
+        One line per valid file ("patients.csv: 11 rows, valid"), and every problem found.
+
+    Example
+    -------
+    >>> lines, problems = gate(data.find_data_dir())
+    >>> lines[0], problems
+    ('patients.csv: 11 rows, valid', [])
+    """
+    lines: list[str] = []
+    problems: list[Problem] = []
+    for resource in data.read_datapackage(data_dir)["resources"]:
+        try:
+            frame = data.load_resource(resource["name"], data_dir)
+        except DataValidationError as error:
+            problems += error.problems
+            continue
+        found = audit.claim_problems(frame, data.find_chapters(data_dir)) if resource["name"] == "claims" else []
+        problems += found
+        if not found:
+            lines.append(f"{resource['path']}: {len(frame)} rows, valid")
+    return lines, problems
+
+
 def _run(args: argparse.Namespace) -> int:
     """Carry out one parsed command; data problems propagate to ``main``, which reports them."""
+    data_dir = data.check_data_dir(args.data_dir, "--data-dir") if args.data_dir else data.find_data_dir()
+    if args.command == "rehash":
+        for path, digest in data.rehash(data_dir).items():
+            print(f"{path}: sha256:{digest}")
+        _, problems = gate(data_dir)
+        if problems:
+            print("python -m rtchx rehash: the checksums are recorded, but the data cannot be used yet.\n"
+                  f"{DataValidationError(problems)}", file=sys.stderr)
+            return 1
+        return 0
+    lines, problems = gate(data_dir)
+    if args.command == "validate":
+        print("\n".join(lines))
+    if problems:
+        raise DataValidationError(problems)
+    if args.command == "validate":
+        return 0
     if args.command == "design":
         def sizes() -> list[dict]:
             found = design.trial_sizes(args.p0, args.p1, power=args.power)
             return [trial_size_json(size, found.assumptions) for size in found]
 
         return _print_rows(sizes, args.json, lambda r: f"{r['design']:<40} {r['patients'] or '-':>4}  {r['rule']}")
-    data_dir = args.data_dir or data.find_data_dir()
     if args.command == "compare":
         patients = data.with_derived_columns(data.load_patients(data_dir))
         return _print_rows(
@@ -188,20 +248,7 @@ def _run(args: argparse.Namespace) -> int:
             for key, value in values.items():
                 print(f"{key:<{width}}  {value:.4g}" if isinstance(value, float) else f"{key:<{width}}  {value}")
         return 0
-    if args.command == "rehash":
-        for path, digest in data.rehash(data_dir).items():
-            print(f"{path}: sha256:{digest}")
-        return 0
-    failed = False
-    for resource in data.read_datapackage(data_dir)["resources"]:
-        try:
-            frame = data.load_resource(resource["name"], data_dir)
-        except DataValidationError as error:
-            print(error, file=sys.stderr)
-            failed = True
-        else:
-            print(f"{resource['path']}: {len(frame)} rows, valid")
-    return 1 if failed else 0
+    raise ValueError(f"unknown command {args.command!r}")   # argparse allows only the commands above
 
 
 if __name__ == "__main__":

@@ -32,14 +32,17 @@ book layer decides how a reader sees them (``rtchx.book.tables`` the statuses,
 from __future__ import annotations
 
 import contextlib
+import difflib
 import itertools
 import math
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 import pandas as pd
 
 from rtchx.core import phrases, quantities, survival
+from rtchx.core.schema import Problem
 
 
 class Status(Enum):
@@ -667,3 +670,70 @@ def other_denominators(pct: float, largest: int) -> dict[int, list[int]]:
     {3: [2], 6: [4], 9: [6]}
     """
     return {n: granularity(pct, n) for n in range(1, largest + 1) if granularity(pct, n)}
+
+
+#: A check whose key starts so counts patients (``quantities._count`` and its kin); a percentage of it needs
+#: the group it is a percentage of. Kaplan-Meier rates (``lc_5y``, ``os_5y``, ...) are percentages already.
+COUNT_PREFIX = "count_"
+
+
+def claim_problems(claims: pd.DataFrame, chapters: Path | None, file: str = "claims.csv") -> list[Problem]:
+    """The rules of ``claims.csv`` that need more than its schema: known keys, real chapters, denominators.
+
+    ``rtchx.core.data`` cannot check these (``quantities`` imports ``data``), so
+    ``python -m rtchx validate`` calls this after loading the claims, and every
+    other command does before it runs, so that a claim the audit cannot handle is
+    reported as a data problem rather than found later as a traceback.
+
+    * ``check`` must be a key of ``quantities.QUANTITIES``, and ``contrast``, where
+      given, one of ``quantities.CONTRASTS``;
+    * ``chapter`` must name a notebook in ``chapters`` (skipped if None;
+      ``data.find_chapters`` says which folder);
+    * a claim in % whose check is a count (its key starts with ``count_``) needs a
+      ``denominator``: the count alone is not a percentage.
+
+    Parameters
+    ----------
+    claims : DataFrame
+        ``data/claims.csv`` as ``data.load_resource("claims")`` returns it.
+    chapters : Path or None
+        The ``notebooks/`` folder, or None to skip the chapter check.
+    file : str
+        The file name the problems carry.
+
+    Returns
+    -------
+    list of Problem
+        One per broken rule, with the row, the claim's id and the column; empty if none.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> claims = data.load_resource("claims")
+    >>> claim_problems(claims, data.find_chapters(data.find_data_dir()))
+    []
+    >>> print(claim_problems(claims.assign(check="count_t3"), None)[0])   # doctest: +ELLIPSIS
+    claims.csv, row 1 (line 2), id t1_age_median, column 'check': unknown check 'count_t3'; ...
+    """
+    notebooks = None if chapters is None else {path.stem for path in Path(chapters).glob("*.ipynb")}
+    problems = []
+    for number, claim in enumerate(claims.itertuples(index=False), start=1):
+        def problem(column: str, message: str, number=number, key=f"id {claim.id}") -> None:
+            problems.append(Problem(file, message, row=number, key=key, column=column))
+
+        if claim.check not in quantities.QUANTITIES:
+            near = difflib.get_close_matches(claim.check, list(quantities.QUANTITIES), n=3)
+            problem("check", f"unknown check {claim.check!r}; expected a key of rtchx.core.quantities.QUANTITIES"
+                    + (f" (did you mean {', '.join(near)}?)" if near else ""))
+        contrast = getattr(claim, "contrast", "") or ""
+        if contrast and contrast not in quantities.CONTRASTS:
+            problem("contrast", f"unknown contrast {contrast!r}; expected one of "
+                                f"{', '.join(sorted(quantities.CONTRASTS))}")
+        if notebooks is not None and claim.chapter not in notebooks:
+            problem("chapter", f"no chapter {claim.chapter!r}: there is no {claim.chapter}.ipynb in {chapters}")
+        denominator = getattr(claim, "denominator", None)
+        if (claim.unit == "%" and claim.check.startswith(COUNT_PREFIX)
+                and (denominator is None or pd.isna(denominator) or denominator == "")):
+            problem("denominator", f"a claim in % whose check ({claim.check}) is a count needs a denominator: "
+                                   "the group the count is a percentage of")
+    return problems

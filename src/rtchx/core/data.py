@@ -16,10 +16,21 @@ from typing import NamedTuple
 import pandas as pd
 
 from rtchx.core import protocol
-from rtchx.core.schema import DataValidationError, Problem, read_table, sha256_of
+from rtchx.core.schema import (
+    DataValidationError,
+    Problem,
+    SchemaNotSupported,
+    descriptor_problems,
+    read_table,
+    readable,
+    sha256_of,
+)
 
 #: Environment variable that points rtchx at another ``data/`` folder (tests, experiments).
 DATA_DIR_ENV = "RTCHX_DATA_DIR"
+
+#: The resources the book reads; ``datapackage.json`` must describe each (it may describe more).
+RESOURCES = ("patients", "historical", "literature", "claims", "published_designs")
 
 #: Table 3 abbreviates histologies; these are the names spelt out.
 HISTOLOGY_NAMES = {
@@ -60,10 +71,7 @@ def find_data_dir(start: str | os.PathLike | None = None) -> Path:
     """
     override = os.environ.get(DATA_DIR_ENV)
     if override:
-        path = Path(override)
-        if not (path / "datapackage.json").is_file():
-            raise FileNotFoundError(f"${DATA_DIR_ENV} is {override!r}, which holds no datapackage.json")
-        return path
+        return check_data_dir(Path(override), f"${DATA_DIR_ENV}")
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "data" / "datapackage.json").is_file():
@@ -71,10 +79,81 @@ def find_data_dir(start: str | os.PathLike | None = None) -> Path:
     installed = Path(__file__).resolve().parents[3] / "data"
     if (installed / "datapackage.json").is_file():
         return installed
-    raise FileNotFoundError(
-        f"No data/datapackage.json in {here} or its parents, nor beside the rtchx package; "
-        f"set ${DATA_DIR_ENV} to the folder that holds it."
-    )
+    raise DataValidationError([Problem(
+        "datapackage.json", f"no data/datapackage.json in {here} or its parents, nor beside the rtchx package; "
+                            f"set ${DATA_DIR_ENV} (or pass --data-dir) to the folder that holds it")])
+
+
+def check_data_dir(path: Path, named: str) -> Path:
+    """Check that a data folder someone named (``$RTCHX_DATA_DIR``, ``--data-dir``) holds a data package.
+
+    Parameters
+    ----------
+    path : Path
+        The folder as given.
+    named : str
+        How it was given, for the message: ``"$RTCHX_DATA_DIR"`` or ``"--data-dir"``.
+
+    Returns
+    -------
+    Path
+        ``path``, unchanged, if it is a folder that holds ``datapackage.json``.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the setting, the path and what is wrong with it.
+
+    Example
+    -------
+    >>> check_data_dir(Path("/nowhere"), "--data-dir")
+    Traceback (most recent call last):
+    ...
+    rtchx.core.schema.DataValidationError: 1 problem(s) in the data:
+      - --data-dir: '/nowhere' does not exist; expected the folder that holds datapackage.json
+    """
+    expected = "expected the folder that holds datapackage.json"
+    if not path.exists():
+        why = f"{str(path)!r} does not exist"
+    elif not path.is_dir():
+        why = f"{str(path)!r} is a file, not a folder"
+    elif not (path / "datapackage.json").exists():
+        why = f"{str(path)!r} is a folder without datapackage.json"
+    else:
+        return path
+    raise DataValidationError([Problem(named, f"{why}; {expected}")])
+
+
+def find_chapters(data_dir: Path) -> Path | None:
+    """The ``notebooks/`` folder whose chapters ``claims.csv`` may name, for the data in ``data_dir``.
+
+    The chapters belong to the book, not to the data: a data folder inside a copy
+    of the project (``<root>/data``) is checked against that copy's
+    ``notebooks/``; any other data folder (a scratch copy to experiment on, as
+    ``$RTCHX_DATA_DIR`` allows) against the notebooks of the project this package
+    was installed from, which are the chapters that will show the claims. None
+    if neither exists (a package installed without its project); the chapter
+    check is then skipped.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The folder holding ``datapackage.json``.
+
+    Returns
+    -------
+    Path or None
+        The ``notebooks/`` folder.
+
+    Example
+    -------
+    >>> find_chapters(find_data_dir()).name
+    'notebooks'
+    """
+    for root in (Path(data_dir).resolve().parent, Path(__file__).resolve().parents[3]):
+        if (root / "notebooks").is_dir():
+            return root / "notebooks"
+    return None
 
 
 def read_datapackage(data_dir: Path | None = None) -> dict:
@@ -97,8 +176,10 @@ def read_datapackage(data_dir: Path | None = None) -> dict:
     """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     path = data_dir / "datapackage.json"
-    if not path.is_file():
+    if not path.exists():
         raise DataValidationError([Problem("datapackage.json", f"no such file at {path}")])
+    if not path.is_file():
+        raise DataValidationError([Problem("datapackage.json", f"{path} is a folder, not a file")])
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as error:
@@ -108,14 +189,29 @@ def read_datapackage(data_dir: Path | None = None) -> dict:
             "datapackage.json", f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}")]) from None
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise DataValidationError([Problem("datapackage.json", "expected an object with a 'resources' list")])
+    broken, unsupported = [], []
+    for resource in package["resources"]:
+        found = descriptor_problems(resource)
+        broken += found[0]
+        unsupported += found[1]
+    names = [r.get("name") for r in package["resources"] if isinstance(r, dict)]
+    broken += [Problem("datapackage.json", f"two resources are named {name!r}")
+               for name in sorted({n for n in names if names.count(n) > 1 and isinstance(n, str)})]
+    broken += [Problem("datapackage.json", f"no resource is named {name!r}; the book needs "
+                                           f"{', '.join(RESOURCES)}") for name in RESOURCES if name not in names]
+    if broken:
+        raise DataValidationError(broken + unsupported)
+    if unsupported:
+        raise SchemaNotSupported(unsupported)
     return package
+
 
 
 def _resource(package: dict, name: str) -> dict:
     for resource in package["resources"]:
         if resource["name"] == name:
             return resource
-    raise KeyError(f"datapackage.json describes no resource named {name!r}")
+    raise DataValidationError([Problem("datapackage.json", f"no resource is named {name!r}")])
 
 
 def _frame(rows: list[dict], resource: dict) -> pd.DataFrame:
@@ -156,6 +252,11 @@ def _patient_rules(rows: list[dict], file: str) -> list[Problem]:
         if r["cohort"] == "primary" and r["diameter_before_rt_cm"] != r["diameter_initial_cm"]:
             problem("diameter_before_rt_cm", "a patient without resection (cohort 'primary') should have "
                                              "the same size before radiotherapy as initially")
+        try:
+            infer_ifosfamide_schedule(r["ifosfamide_total_g_m2"])
+        except ValueError as error:
+            totals = ", ".join(f"{t:g}" for t in explained_ifosfamide_totals())
+            problem("ifosfamide_total_g_m2", f"{error}; the totals the schedule explains are {totals} g/m2")
     return problems
 
 
@@ -200,7 +301,15 @@ def _published_design_rules(rows: list[dict], file: str) -> list[Problem]:
     return problems
 
 
-_RULES = {"patients": _patient_rules, "historical": _historical_rules, "published_designs": _published_design_rules}
+def _literature_rules(rows: list[dict], file: str) -> list[Problem]:
+    """A percentage is at most 100."""
+    return [Problem(file, f"a percentage cannot exceed 100, found {r['value']:g}", row=number, key=f"id {r['id']}",
+                    column="value")
+            for number, r in enumerate(rows, start=1) if r["unit"] == "%" and r["value"] > 100]
+
+
+_RULES = {"patients": _patient_rules, "historical": _historical_rules, "literature": _literature_rules,
+          "published_designs": _published_design_rules}
 
 
 def load_resource(name: str, data_dir: Path | None = None) -> pd.DataFrame:
@@ -343,7 +452,11 @@ def rehash(data_dir: Path | None = None) -> dict[str, str]:
     """Record each file's current sha256 in ``datapackage.json``; return {file: hash}.
 
     For a maintainer who changed a data file on purpose. The descriptor is
-    rewritten with its key order kept.
+    rewritten with its key order kept. A checksum vouches for a file, so none is
+    recorded unless every file can be read: one that is missing, a folder, not in
+    its encoding or not CSV stops the rehash with the problems, and
+    ``datapackage.json`` is left as it was. Whether the values are valid is
+    ``validate``'s question, asked after the rehash.
 
     Parameters
     ----------
@@ -355,6 +468,11 @@ def rehash(data_dir: Path | None = None) -> dict[str, str]:
     dict
         File name -> its new hex sha256.
 
+    Raises
+    ------
+    DataValidationError
+        If ``datapackage.json`` or any data file cannot be read; nothing is written then.
+
     Example
     -------
     >>> rehash(scratch_copy_of_data)   # doctest: +SKIP
@@ -362,7 +480,16 @@ def rehash(data_dir: Path | None = None) -> dict[str, str]:
     """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     descriptor_path = data_dir / "datapackage.json"
-    package = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    package = read_datapackage(data_dir)
+    unreadable = []
+    for resource in package["resources"]:
+        try:
+            readable(data_dir / resource["path"], resource)
+        except DataValidationError as error:
+            unreadable += error.problems
+    if unreadable:
+        raise DataValidationError([*unreadable, Problem(
+            "datapackage.json", "no checksum was recorded: a checksum vouches for a file that can be read")])
     hashes = {}
     for resource in package["resources"]:
         digest = sha256_of(data_dir / resource["path"])
@@ -381,6 +508,25 @@ def size_class(diameter_cm: float) -> str:
     if diameter_cm <= 10:
         return "5-10 cm"
     return ">10 cm"
+
+
+def explained_ifosfamide_totals() -> tuple[float, ...]:
+    """Every total ifosfamide dose the schedule explains (``infer_ifosfamide_schedule``), smallest first.
+
+    Returns
+    -------
+    tuple of float
+        The totals in g/m2.
+
+    Example
+    -------
+    >>> explained_ifosfamide_totals()
+    (5.0, 7.5, 10.0, 15.0)
+    """
+    days, planned = protocol.IFOSFAMIDE_DAYS_PER_CYCLE, len(protocol.IFOSFAMIDE_CYCLE_WEEKS)
+    totals = [daily * days * cycles for daily in protocol.IFOSFAMIDE_DAILY_DOSES_G_M2
+              for cycles in range(1, planned + 1)]
+    return tuple(sorted(t for t in set(totals) if totals.count(t) == 1))
 
 
 class IfosfamideSchedule(NamedTuple):

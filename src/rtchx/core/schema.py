@@ -5,6 +5,16 @@ uses are implemented (types integer, number, boolean, string; constraints
 required, unique, enum, minimum, maximum, pattern; primary keys; the sha256
 hash). Every problem names the file, the row (with its line number and its
 primary key) and the column, and says what was expected.
+
+Numbers are read strictly, more strictly than Python's ``int()`` and ``float()``:
+plain ASCII digits with an optional sign, decimal point and (for numbers, not
+integers) exponent. Full-width digits ('１２'), underscores ('1_000'), spaces
+around the number, 'nan' and 'inf' are refused, each with its reason, because a
+value that only Python happens to accept is a typing or copying slip. A cell
+longer than ``MAX_CELL_CHARS`` or holding a control character is refused too.
+A CSV file may end its lines with LF or CRLF (RFC 4180) and may start with a
+UTF-8 byte-order mark (what spreadsheet programs write as "CSV UTF-8"): neither
+changes a value.
 """
 
 from __future__ import annotations
@@ -50,6 +60,23 @@ class DataValidationError(ValueError):
         super().__init__(f"{len(self.problems)} problem(s) in the data:\n{lines}")
 
 
+class SchemaNotSupported(DataValidationError, NotImplementedError):
+    """Raised when ``datapackage.json`` uses a field type or constraint this validator does not implement.
+
+    A data problem to the command line (it names the file and the field), and a
+    NotImplementedError to code that asks what kind of failure it is.
+    """
+
+
+#: The Table Schema field types this validator reads.
+SUPPORTED_TYPES = ("integer", "number", "boolean", "string")
+
+#: The longest cell accepted, in characters. The longest cell of the real data is a note of a few
+#: hundred characters; ten thousand is far more than any transcribed value or note needs, and a longer
+#: cell almost always means a quote that was opened and never closed, so the rest of the file ran into it.
+MAX_CELL_CHARS = 10_000
+
+
 def sha256_of(path: Path) -> str:
     """Hex sha256 of a file's bytes, as written in ``datapackage.json`` after 'sha256:'."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -85,19 +112,45 @@ def _describe(field: dict) -> str:
     return " ".join(parts)
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _why_not_a_number(raw: str, kind: str) -> str:
+    """Why ``raw`` is not a plainly written integer or number (for the message), given that it does not match."""
+    odd = [c for c in raw if not c.isascii()]
+    if odd:
+        sign = odd[0]
+        if "\uff10" <= sign <= "\uff19":
+            return "it is written with full-width digits; write the digits 0-9"
+        return f"it holds the character {sign!r} (U+{ord(sign):04X}), which is not a plain digit; write 0-9"
+    if "_" in raw:
+        return "it holds an underscore; write the digits without separators (1000, not 1_000)"
+    if raw != raw.strip():
+        return "it has spaces before or after it"
+    if raw.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return "it is not a finite number"
+    if kind == "integer" and _NUMBER.fullmatch(raw):
+        return "an integer is written with digits only, without a decimal point or exponent"
+    return ""
+
+
 def _cast(raw: str, field: dict) -> Any:
-    """Turn one cell's text into a typed value; raise ValueError if it is not of the field's type."""
+    """Turn one cell's text into a typed value; raise ValueError (with the reason, if one is known) if it is not
+    of the field's type."""
     kind = field["type"]
     if kind == "string":
         return raw
     if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d+", raw.strip()):
-            raise ValueError
+        if not _INTEGER.fullmatch(raw):
+            raise ValueError(_why_not_a_number(raw, kind))
         return int(raw)
     if kind == "number":
+        if not _NUMBER.fullmatch(raw):
+            raise ValueError(_why_not_a_number(raw, kind))
         value = float(raw)
-        if not math.isfinite(value):
-            raise ValueError
+        if not math.isfinite(value):   # 1e999
+            raise ValueError("it is not a finite number")
         return value
     if kind == "boolean":
         if raw in field.get("trueValues", ["true"]):
@@ -105,29 +158,203 @@ def _cast(raw: str, field: dict) -> Any:
         if raw in field.get("falseValues", ["false"]):
             return False
         raise ValueError
-    raise NotImplementedError(f"field type {kind!r} is not supported by rtchx.core.schema")
+    raise SchemaNotSupported([Problem("datapackage.json", f"field {field['name']!r}: type {kind!r} is not "
+                                                          "supported by rtchx.core.schema")])
 
 
 #: The Table Schema constraints this validator enforces; any other is refused rather than silently ignored.
 SUPPORTED_CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern"}
 
 
-def _check_constraints(value: Any, field: dict) -> str | None:
-    """Return why a typed value breaks the field's constraints, or None if it does not."""
+def _bound_reason(field: dict, opening: str) -> str:
+    """The sentence of the field's description that gives the reason for a bound ("At most 180 months: ..."),
+    to quote after the problem; empty if the description has none."""
+    found = re.search(rf"{opening}\b.*?\.(?= [A-Z]|$)", field.get("description", ""))
+    return f" ({found.group()})" if found else ""
+
+
+def _check_constraints(value: Any, field: dict) -> tuple[str, str] | None:
+    """Return why a typed value breaks the field's constraints (what was expected, and the reason for a bound
+    or an empty string), or None if it does not."""
     c = field.get("constraints", {})
     unknown = set(c) - SUPPORTED_CONSTRAINTS
     if unknown:
-        raise NotImplementedError(f"constraint(s) {', '.join(sorted(unknown))} of field {field['name']!r} "
-                                  "are not supported by rtchx.core.schema")
+        raise SchemaNotSupported([Problem("datapackage.json", f"constraint(s) {', '.join(sorted(unknown))} of "
+                                                              f"field {field['name']!r} are not supported by "
+                                                              "rtchx.core.schema")])
     if "enum" in c and value not in c["enum"]:
-        return f"expected {_describe(field)}"
+        return f"expected {_describe(field)}", ""
+    kind = _describe({"type": field["type"]})
     if "minimum" in c and value < c["minimum"]:
-        return f"expected {_describe(field)}"
+        return f"expected {kind} >= {c['minimum']}", _bound_reason(field, "At least")
     if "maximum" in c and value > c["maximum"]:
-        return f"expected {_describe(field)}"
+        return f"expected {kind} <= {c['maximum']}", _bound_reason(field, "At most")
     if "pattern" in c and not re.fullmatch(c["pattern"], value):
-        return f"expected text matching the pattern {c['pattern']!r}"
+        hint = (": it holds a line break" if "\n" in value or "\r" in value
+                else ": it has spaces at its start or end" if value != value.strip() else "")
+        return f"expected text matching the pattern {c['pattern']!r}", hint
     return None
+
+
+def descriptor_problems(resource: Any) -> tuple[list[Problem], list[Problem]]:
+    """What is wrong with one resource's description in ``datapackage.json``, before any file is read.
+
+    Parameters
+    ----------
+    resource : object
+        One item of the descriptor's ``resources`` list, as parsed from JSON.
+
+    Returns
+    -------
+    tuple of two lists of Problem
+        The description's mistakes (a missing name, path or field list, an enum
+        that is not a list, a pattern that is not a regular expression, a primary
+        key that names no field, ...), and the features it uses that this
+        validator does not implement (types, constraints). Both empty if it is fine.
+
+    Example
+    -------
+    >>> broken, unsupported = descriptor_problems({"name": "x", "path": "x.csv", "schema": {"fields": [
+    ...     {"name": "a", "type": "date"}]}})
+    >>> broken, [p.message for p in unsupported]
+    ([], ["resource 'x', field 'a': type 'date' is not supported by rtchx.core.schema"])
+    """
+    broken: list[Problem] = []
+    unsupported: list[Problem] = []
+
+    def problem(message: str, to: list[Problem] = broken) -> None:
+        to.append(Problem("datapackage.json", message))
+
+    if not isinstance(resource, dict):
+        problem(f"each resource must be an object, found {resource!r:.60}")
+        return broken, unsupported
+    name = resource.get("name")
+    if not isinstance(name, str) or not name:
+        problem(f"a resource has no 'name' (found {name!r})")
+        name = "?"
+    where = f"resource {name!r}"
+    if not isinstance(resource.get("path"), str) or not resource["path"]:
+        problem(f"{where}: expected a 'path' naming its file, found {resource.get('path')!r}")
+    if "encoding" in resource and not isinstance(resource["encoding"], str):
+        problem(f"{where}: expected the 'encoding' as text, found {resource['encoding']!r}")
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(fields, list) or not fields:
+        problem(f"{where}: expected a 'schema' with a non-empty 'fields' list")
+        return broken, unsupported
+    names = []
+    for number, field in enumerate(fields, start=1):
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            problem(f"{where}, field {number}: expected an object with a 'name'")
+            continue
+        at = f"{where}, field {field['name']!r}"
+        if field["name"] in names:
+            problem(f"{at}: the name is used twice")
+        names.append(field["name"])
+        if field.get("type") not in SUPPORTED_TYPES:
+            problem(f"{at}: type {field.get('type')!r} is not supported by rtchx.core.schema "
+                    f"(expected one of {', '.join(SUPPORTED_TYPES)})", unsupported)
+        c = field.get("constraints", {})
+        if not isinstance(c, dict):
+            problem(f"{at}: expected 'constraints' to be an object")
+            continue
+        if set(c) - SUPPORTED_CONSTRAINTS:
+            problem(f"{at}: constraint(s) {', '.join(sorted(set(c) - SUPPORTED_CONSTRAINTS))} are not "
+                    "supported by rtchx.core.schema", unsupported)
+        if "enum" in c and not isinstance(c["enum"], list):
+            problem(f"{at}: expected the enum constraint to be a list")
+        for bound in ("minimum", "maximum"):
+            if bound in c and (isinstance(c[bound], bool) or not isinstance(c[bound], int | float)):
+                problem(f"{at}: expected the {bound} to be a number, found {c[bound]!r}")
+        if "pattern" in c:
+            try:
+                re.compile(c["pattern"])
+            except (re.error, TypeError) as error:
+                problem(f"{at}: the pattern {c['pattern']!r} is not a regular expression ({error})")
+    for key in schema.get("primaryKey", []) if isinstance(schema.get("primaryKey", []), list) else ["?"]:
+        if key not in names:
+            problem(f"{where}: the primary key {key!r} names no field")
+    if not isinstance(schema.get("missingValues", []), list):
+        problem(f"{where}: expected 'missingValues' to be a list")
+    return broken, unsupported
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decode(path: Path, encoding: str) -> str:
+    """The file's text; DataValidationError if it cannot be read or decoded (with the line and the byte)."""
+    name = path.name
+    if not path.exists():
+        raise DataValidationError([Problem(name, f"file not found at {path}")])
+    if not path.is_file():
+        raise DataValidationError([Problem(name, f"{path} is a folder or a special file, not a CSV file")])
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DataValidationError([Problem(name, f"the file cannot be read ({error.strerror})")]) from None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise DataValidationError([Problem(
+            name, f"line {line} is not valid {encoding} (byte {error.object[error.start]:#04x}); "
+                  f"save the file as {encoding}")]) from None
+    except LookupError:
+        raise DataValidationError([Problem(
+            name, f"datapackage.json gives its encoding as {encoding!r}, which Python does not know")]) from None
+    return text.removeprefix("\ufeff")   # a byte-order mark is not part of the first column's name
+
+
+def _parse(text: str, name: str) -> list[list[str]]:
+    """Every record of a CSV text (a quoted field may hold a line break); DataValidationError with the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            records.append(next(reader))
+        except StopIteration:
+            return records
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                why = (f"a cell is longer than {csv.field_size_limit()} characters, the most the csv module "
+                       f"reads (at most {MAX_CELL_CHARS} are expected); is a closing quote missing?")
+            elif "unexpected end of data" in str(error):
+                why = "a quoted cell is never closed: a quote (\") is missing"
+            else:
+                why = f"{error} (a quote inside a cell must be doubled, and the cell quoted)"
+            raise DataValidationError([Problem(
+                name, f"the CSV cannot be read in the record starting at line {start}: {why}")]) from None
+
+
+def readable(path: Path, resource: dict) -> None:
+    """Check that a data file can be read as CSV at all: there, a file, in its encoding, CSV syntax.
+
+    What ``rehash`` needs before it records a file's checksum; what the values
+    mean is ``read_table``'s business.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    resource : dict
+        Its resource in ``datapackage.json`` (for the encoding).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file and, where there is one, the line.
+
+    Example
+    -------
+    >>> readable(Path("data/patients.csv"), {"encoding": "utf-8"})   # doctest: +SKIP
+    """
+    _parse(_decode(Path(path), resource.get("encoding", "utf-8")), Path(path).name)
 
 
 def read_table(path: Path, resource: dict) -> list[dict]:
@@ -143,31 +370,17 @@ def read_table(path: Path, resource: dict) -> list[dict]:
     names = [f["name"] for f in fields]
     missing_values = set(schema.get("missingValues", [""]))
 
-    if not path.exists():
-        raise DataValidationError([Problem(name, f"file not found at {path}")])
-    if not path.is_file():
-        raise DataValidationError([Problem(name, f"{path} is a folder or a special file, not a CSV file")])
-    encoding = resource.get("encoding", "utf-8")
-    try:
-        text = path.read_bytes().decode(encoding)
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[:error.start].count(b"\n") + 1
-        raise DataValidationError([Problem(
-            name, f"line {line} is not valid {encoding} (byte {error.object[error.start]:#04x}); "
-                  f"save the file as {encoding}")]) from None
+    text = _decode(path, resource.get("encoding", "utf-8"))
     problems = check_hash(path, resource)
     if not text.strip():
         raise DataValidationError(problems + [Problem(
             name, "the file is empty; expected a header row with the columns " + ", ".join(names))])
 
     # a quoted field may hold a line break: read records, not lines
-    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
-        records = list(reader)
-    except csv.Error as error:
-        raise DataValidationError(problems + [Problem(
-            name, f"the CSV cannot be read at line {reader.line_num}: {error}")]) from None
+        header, *records = _parse(text, name)
+    except DataValidationError as error:
+        raise DataValidationError(problems + error.problems) from None
     for column in names:
         if column not in header:
             problems.append(Problem(name, "this column is missing from the header row", column=column))
@@ -198,6 +411,19 @@ def read_table(path: Path, resource: dict) -> list[dict]:
             column = field["name"]
             cell = raw[column]
             required = field.get("constraints", {}).get("required", False)
+            if len(cell) > MAX_CELL_CHARS:
+                problems.append(Problem(name, f"the cell holds {len(cell)} characters, more than the "
+                                              f"{MAX_CELL_CHARS} any value or note needs; is a closing quote missing?",
+                                        row=number, key=key, column=column))
+                record[column] = None
+                continue
+            if _CONTROL.search(cell):
+                sign = _CONTROL.search(cell).group()
+                problems.append(Problem(name, f"the cell holds the control character U+{ord(sign):04X}, which no "
+                                              "value contains; is the file damaged or binary?",
+                                        row=number, key=key, column=column))
+                record[column] = None
+                continue
             if cell in missing_values:
                 if required:
                     problems.append(Problem(name, f"the cell is empty; expected {_describe(field)}",
@@ -206,14 +432,16 @@ def read_table(path: Path, resource: dict) -> list[dict]:
                 continue
             try:
                 value = _cast(cell, field)
-            except ValueError:
-                problems.append(Problem(name, f"expected {_describe(field)}, found {cell!r}",
+            except ValueError as error:
+                reason = f": {error}" if str(error) else ""
+                problems.append(Problem(name, f"expected {_describe(field)}, found {cell!r}{reason}",
                                         row=number, key=key, column=column))
                 record[column] = None
                 continue
-            why = _check_constraints(value, field)
-            if why:
-                problems.append(Problem(name, f"{why}, found {cell!r}", row=number, key=key, column=column))
+            broken = _check_constraints(value, field)
+            if broken:
+                problems.append(Problem(name, f"{broken[0]}, found {cell!r}{broken[1]}", row=number, key=key,
+                                        column=column))
             if column in seen:
                 if value in seen[column]:
                     problems.append(Problem(name, f"the value {cell!r} must be unique but also stands in row "
