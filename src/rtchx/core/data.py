@@ -46,6 +46,14 @@ HISTOLOGY_NAMES = {
 
 
 
+class DataFolderNotFound(DataValidationError, FileNotFoundError):
+    """Raised when the data folder someone named, or the search for one, finds no ``datapackage.json``.
+
+    A data problem to the command line (one message, exit 1), and still a
+    FileNotFoundError to code that asks what kind of failure it is.
+    """
+
+
 def find_data_dir(start: str | os.PathLike | None = None) -> Path:
     """Find the ``data/`` folder that holds ``datapackage.json``.
 
@@ -79,7 +87,7 @@ def find_data_dir(start: str | os.PathLike | None = None) -> Path:
     installed = Path(__file__).resolve().parents[3] / "data"
     if (installed / "datapackage.json").is_file():
         return installed
-    raise DataValidationError([Problem(
+    raise DataFolderNotFound([Problem(
         "datapackage.json", f"no data/datapackage.json in {here} or its parents, nor beside the rtchx package; "
                             f"set ${DATA_DIR_ENV} (or pass --data-dir) to the folder that holds it")])
 
@@ -101,7 +109,7 @@ def check_data_dir(path: Path, named: str) -> Path:
 
     Raises
     ------
-    DataValidationError
+    DataFolderNotFound
         Naming the setting, the path and what is wrong with it.
 
     Example
@@ -109,7 +117,7 @@ def check_data_dir(path: Path, named: str) -> Path:
     >>> check_data_dir(Path("/nowhere"), "--data-dir")
     Traceback (most recent call last):
     ...
-    rtchx.core.schema.DataValidationError: 1 problem(s) in the data:
+    rtchx.core.data.DataFolderNotFound: 1 problem(s) in the data:
       - --data-dir: '/nowhere' does not exist; expected the folder that holds datapackage.json
     """
     expected = "expected the folder that holds datapackage.json"
@@ -121,7 +129,7 @@ def check_data_dir(path: Path, named: str) -> Path:
         why = f"{str(path)!r} is a folder without datapackage.json"
     else:
         return path
-    raise DataValidationError([Problem(named, f"{why}; {expected}")])
+    raise DataFolderNotFound([Problem(named, f"{why}; {expected}")])
 
 
 def find_chapters(data_dir: Path) -> Path | None:
@@ -338,13 +346,47 @@ def load_resource(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     70.0
     """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
-    resource = _resource(read_datapackage(data_dir), name)
-    path = data_dir / resource["path"]
+    package = read_datapackage(data_dir)
+    return _frame(validate_resource(name, data_dir, package), _resource(package, name))
+
+
+def validate_resource(name: str, data_dir: Path, package: dict | None = None) -> list[dict]:
+    """Validate one resource against its schema and cross-field rules; its rows as dicts of typed values.
+
+    ``load_resource`` without building the DataFrame, for a caller that only
+    needs to know whether the file is valid (``python -m rtchx validate``).
+
+    Parameters
+    ----------
+    name : str
+        The resource's name in ``datapackage.json``.
+    data_dir : Path
+        The folder holding the package.
+    package : dict, optional
+        The parsed descriptor, if the caller has read it already (``read_datapackage``).
+
+    Returns
+    -------
+    list of dict
+        One dict per data row, in file order.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem found: file, row, column and what was expected.
+
+    Example
+    -------
+    >>> len(validate_resource("patients", find_data_dir()))
+    11
+    """
+    resource = _resource(package or read_datapackage(data_dir), name)
+    path = Path(data_dir) / resource["path"]
     rows = read_table(path, resource)
     problems = _RULES.get(name, lambda rows, file: [])(rows, path.name)
     if problems:
         raise DataValidationError(problems)
-    return _frame(rows, resource)
+    return rows
 
 
 def load_patients(data_dir: Path | None = None) -> pd.DataFrame:

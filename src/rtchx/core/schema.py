@@ -105,9 +105,11 @@ def _describe(field: dict) -> str:
     parts = [kind]
     if "enum" in c:
         parts = ["one of " + ", ".join(repr(v) for v in c["enum"])]
-    if "minimum" in c:
+    if "minimum" in c and "maximum" in c and "enum" not in c:
+        parts.append(f"from {c['minimum']} to {c['maximum']}")
+    elif "minimum" in c:
         parts.append(f">= {c['minimum']}")
-    if "maximum" in c:
+    elif "maximum" in c:
         parts.append(f"<= {c['maximum']}")
     return " ".join(parts)
 
@@ -128,6 +130,8 @@ def _why_not_a_number(raw: str, kind: str) -> str:
         return "it holds an underscore; write the digits without separators (1000, not 1_000)"
     if raw != raw.strip():
         return "it has spaces before or after it"
+    if "," in raw:
+        return "write a decimal point, not a comma"
     if raw.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
         return "it is not a finite number"
     if kind == "integer" and _NUMBER.fullmatch(raw):
@@ -184,11 +188,10 @@ def _check_constraints(value: Any, field: dict) -> tuple[str, str] | None:
                                                               "rtchx.core.schema")])
     if "enum" in c and value not in c["enum"]:
         return f"expected {_describe(field)}", ""
-    kind = _describe({"type": field["type"]})
     if "minimum" in c and value < c["minimum"]:
-        return f"expected {kind} >= {c['minimum']}", _bound_reason(field, "At least")
+        return f"expected {_describe({'type': field['type']})} >= {c['minimum']}", _bound_reason(field, "At least")
     if "maximum" in c and value > c["maximum"]:
-        return f"expected {kind} <= {c['maximum']}", _bound_reason(field, "At most")
+        return f"expected {_describe({'type': field['type']})} <= {c['maximum']}", _bound_reason(field, "At most")
     if "pattern" in c and not re.fullmatch(c["pattern"], value):
         hint = (": it holds a line break" if "\n" in value or "\r" in value
                 else ": it has spaces at its start or end" if value != value.strip() else "")
@@ -216,8 +219,8 @@ def descriptor_problems(resource: Any) -> tuple[list[Problem], list[Problem]]:
     -------
     >>> broken, unsupported = descriptor_problems({"name": "x", "path": "x.csv", "schema": {"fields": [
     ...     {"name": "a", "type": "date"}]}})
-    >>> broken, [p.message for p in unsupported]
-    ([], ["resource 'x', field 'a': type 'date' is not supported by rtchx.core.schema"])
+    >>> broken, [p.message for p in unsupported]   # doctest: +ELLIPSIS
+    ([], ["resource 'x', field 'a': type 'date' is not supported by rtchx.core.schema (expected one of ...)"])
     """
     broken: list[Problem] = []
     unsupported: list[Problem] = []
