@@ -522,7 +522,11 @@ def rehash(data_dir: Path | None = None) -> dict[str, str]:
     """
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     descriptor_path = data_dir / "datapackage.json"
-    package = read_datapackage(data_dir)
+    refused = Problem("datapackage.json", "no checksum was recorded: a checksum vouches for a file that can be read")
+    try:
+        package = read_datapackage(data_dir)
+    except DataValidationError as error:
+        raise DataValidationError([*error.problems, refused]) from None
     unreadable = []
     for resource in package["resources"]:
         try:
@@ -530,8 +534,7 @@ def rehash(data_dir: Path | None = None) -> dict[str, str]:
         except DataValidationError as error:
             unreadable += error.problems
     if unreadable:
-        raise DataValidationError([*unreadable, Problem(
-            "datapackage.json", "no checksum was recorded: a checksum vouches for a file that can be read")])
+        raise DataValidationError([*unreadable, refused])
     hashes = {}
     for resource in package["resources"]:
         digest = sha256_of(data_dir / resource["path"])
