@@ -114,6 +114,39 @@ def survival_at(fit: KaplanMeierFitter, months: float) -> float:
     return float(fit.survival_function_at_times(months).iloc[0])
 
 
+def beyond_follow_up(fit: KaplanMeierFitter, months: float) -> str | None:
+    """Why the fit has no estimate at ``months``, or None if it has one.
+
+    A Kaplan-Meier curve is known up to the last observed time; past it, only if
+    the curve has already fallen to zero. lifelines would carry the last value on
+    (or, for a median never reached, return infinity); this says so instead.
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        A fit from ``kaplan_meier``.
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    str or None
+        "not estimable beyond the last follow-up at X months" where the time lies
+        past the data, else None.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> fit = kaplan_meier(data.load_patients(), "local_control")
+    >>> beyond_follow_up(fit, 60) is None, beyond_follow_up(fit, 130)
+    (True, 'not estimable beyond the last follow-up at 124 months')
+    """
+    last = float(fit.durations.max())
+    if months <= last or survival_at(fit, last) == 0:
+        return None
+    return f"not estimable beyond the last follow-up at {last:g} months"
+
+
 def at_risk(patients: pd.DataFrame, name: str, months: float) -> int:
     """Patients still at risk at a time: followed for at least that long without an earlier event.
 
