@@ -432,9 +432,10 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
         "") and ``note_suppressed`` (a ``SuppressedNote`` where the note was left
         out, else None); ``rtchx.book.reasons`` puts all of it in words.
 
-    Unknown check keys raise KeyError. A check that cannot be made on ``patients``
-    (an edited table, say, without the case-report patient) raises ValueError; its
-    claim is then not computable, with the reason.
+    Unknown check keys, denominators and note conditions raise KeyError. A check
+    that cannot be made on ``patients`` (an edited table, say, without the
+    case-report patient) raises ValueError; its claim is then not computable, with
+    the reason.
 
     Example
     -------
@@ -489,7 +490,9 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
                      "note_suppressed": suppressed})
     table = claims.reset_index(drop=True).drop(columns=["caveat", "contrast", "denominator", "note", "note_while"],
                                                errors="ignore")
-    return pd.concat([table, pd.DataFrame(rows, index=table.index)], axis=1)
+    computed = pd.DataFrame(rows, index=table.index)
+    computed["denominator"] = computed["denominator"].astype("Int64")   # whole numbers; <NA> where there is none
+    return pd.concat([table, computed], axis=1)
 
 
 def check_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
