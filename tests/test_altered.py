@@ -234,6 +234,8 @@ def test_notes_that_no_longer_hold_are_left_out_and_said_so(altered):
     # follow-up of all ten: 1, 4, 5, 9, 13 | 26, 30, 72, 106, 124 -> median 19.5, not the paper's 13
     alive = ledger.loc["r_followup_alive_median"]
     assert alive["note"] == "" and alive["note_suppressed"].found == 19.5
+    assert reasons.why(alive).endswith("(Its note is left out: it holds while the median follow-up of all patients "
+                                       "is equal to the reported value; these data give 19.5.)")
     # a note that does not depend on the data stays
     assert ledger.loc["m_size_gt10_before_rt_n", "note"] == "Counted from the sizes before radiotherapy in Table 3."
     nobody_died = altered["everyone_alive"][3]
@@ -250,3 +252,13 @@ def test_ledger_columns_have_no_nan_notes(altered):
     ledger = altered["everyone_alive"][3]
     assert not ledger["note"].isna().any()
     assert pd.api.types.is_object_dtype(ledger["note_suppressed"])
+
+
+def test_every_note_condition_checks_a_known_value_with_words():
+    parts = [part for condition in audit.NOTE_CONDITIONS.values() for part in condition]
+    for part in parts:
+        if isinstance(part, audit.ValueIs):
+            assert part.key in quantities.FACTS or part.key in quantities.QUANTITIES, part
+            assert part.key in reasons.FACT_WORDS and part.relation in audit.RELATIONS, part
+        else:
+            assert isinstance(part, audit.StatusIs) and part.statuses, part

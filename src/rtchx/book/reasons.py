@@ -256,6 +256,22 @@ def contrast_text(contrast: str, value: float) -> str:
     return f"Beside it, {shown.label}: {_shown(value, shown.unit)}."
 
 
+#: The values that notes' conditions check (``rtchx.core.audit.ValueIs``), in words; other keys are shown as they are.
+FACT_WORDS = {
+    "followup_median_all": "the median follow-up of all patients",
+    "followup_median_alive": "the median follow-up of patients alive",
+    "followup_median_reverse_km": "the reverse Kaplan-Meier median follow-up",
+    "censored_before_last_death": "the number of patients censored before the last death",
+    "latest_death": "the time of the latest death (months)",
+    "count_initial_11cm": "the number of tumours that measured exactly 11 cm initially",
+    "count_at_risk_24_reduced_below_10cm": "the number of patients at risk after 2 years whose tumour resection "
+                                           "reduced below 10 cm",
+    "count_leucopenia": "the number of patients with leucopenia",
+    "count_one_cycle_with_leucopenia": "the number of patients with leucopenia who had one cycle",
+    "count_one_cycle": "the number of patients who had one cycle",
+    "count_one_cycle_with_skin_toxicity": "the number of patients with skin toxicity who had one cycle",
+}
+
 _RELATION_WORDS = {"eq": "equal to", "ne": "other than", "lt": "below", "le": "at most", "gt": "above",
                    "ge": "at least"}
 
@@ -288,7 +304,7 @@ def suppressed_note_text(suppressed: SuppressedNote | None) -> str:
         why = f"it explains {statuses}, and on these data the claim is {found.value}"
     elif isinstance(part, ValueIs):
         bound = "the reported value" if part.value is None else f"{part.value:g}"
-        needs = f"it holds while {part.key.replace('_', ' ')} is {_RELATION_WORDS[part.relation]} {bound}"
+        needs = f"it holds while {FACT_WORDS.get(part.key, part.key)} is {_RELATION_WORDS[part.relation]} {bound}"
         if isinstance(found, NotComputable):
             reason = found.reason.rstrip(".")
             why = f"{needs}, which cannot be computed on these data ({reason[:1].lower()}{reason[1:]})"

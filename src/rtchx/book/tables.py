@@ -516,8 +516,10 @@ def historical_table(historical: pd.DataFrame) -> pd.DataFrame:
 
 
 def join_words(items) -> str:
-    """'a', 'a and b', 'a, b and c': a list for a sentence."""
+    """'a', 'a and b', 'a, b and c': a list for a sentence; "" for no items (the sentence must say so itself)."""
     items = [str(i) for i in items]
+    if not items:
+        return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
