@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from altered import ALTERED, everyone_alive, no_local_failures, one_local_failure_fewer, one_patient_fewer
 
-from rtchx.book import reasons, tables
+from rtchx.book import reasons, tables, widgets
 from rtchx.core import audit, compare, data, exact, quantities, results, survival
 from rtchx.core.audit import NoCountPrints, Status
 
@@ -262,3 +262,11 @@ def test_every_note_condition_checks_a_known_value_with_words():
             assert part.key in reasons.FACT_WORDS and part.relation in audit.RELATIONS, part
         else:
             assert isinstance(part, audit.StatusIs) and part.statuses, part
+
+
+def test_book_helpers_without_events(altered):
+    assert tables.join_words([]) == "" and tables.join_words([6, 21]) == "6 and 21"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        view = widgets.KaplanMeierByHand(altered["everyone_alive"][1]).static_html()
+    assert "all 11 patients are event-free: S = 1" in view and "no event, so it stays at 1" in view
