@@ -270,3 +270,11 @@ def test_book_helpers_without_events(altered):
         warnings.simplefilter("ignore")
         view = widgets.KaplanMeierByHand(altered["everyone_alive"][1]).static_html()
     assert "all 11 patients are event-free: S = 1" in view and "no event, so it stays at 1" in view
+
+
+def test_deaths_hypothesis_when_nobody_died(altered):
+    # the paper puts 6 deaths down to metastases; with nobody dead there are no other deaths, not -6
+    h = audit.deaths_hypothesis(altered["everyone_alive"][1], 6, 26, 34)
+    assert (h.dead, h.other, h.more_than_died, h.smallest_sets, h.fitting) == (0, 0, True, (), ())
+    real = audit.deaths_hypothesis(altered["one_local_failure_fewer"][1], 6, 26, 34)
+    assert (real.dead, real.other, real.more_than_died) == (8, 2, False)

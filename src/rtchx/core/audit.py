@@ -710,8 +710,14 @@ class DeathsHypothesis:
 
     @property
     def other(self) -> int:
-        """Deaths the paper does not attribute to metastasized disease."""
-        return self.dead - self.dead_of_metastases
+        """Deaths the paper does not attribute to metastasized disease (none where the data have fewer deaths
+        than the paper puts down to metastases: see ``more_than_died``)."""
+        return max(self.dead - self.dead_of_metastases, 0)
+
+    @property
+    def more_than_died(self) -> bool:
+        """Whether the paper puts more deaths down to metastases than these data have deaths at all."""
+        return self.dead_of_metastases > self.dead
 
     @property
     def same_count(self) -> bool:
@@ -752,7 +758,7 @@ def deaths_hypothesis(patients: pd.DataFrame, dead_of_metastases: int, median: f
     in_therapy = patients.loc[(patients["toxicity"] == "Death during therapy") & (patients["status"] == "DOD"),
                               "patient"].tolist()
     death_in_therapy = int(in_therapy[0]) if in_therapy else None
-    other = len(dead) - dead_of_metastases
+    other = max(len(dead) - dead_of_metastases, 0)
     tried = []
     if death_in_therapy is not None and other >= 1:
         rest = [n for n in dead if n != death_in_therapy]
