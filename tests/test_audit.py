@@ -126,8 +126,8 @@ def test_a_claim_about_a_failure_the_data_no_longer_have_is_not_computable(patie
     table = audit.ledger(claims, edited)
     second = table[table["check"] == "lf_time_second"]
     assert len(second) and set(second["status"]) == {Status.NOT_COMPUTABLE}
-    assert isinstance(second["reason"].iloc[0], audit.Uncheckable)
-    assert "too few matching patients" in reasons.why(second.iloc[0])
+    assert isinstance(second["reason"].iloc[0], audit.Unavailable)
+    assert reasons.why(second.iloc[0]) == "These data have one local failure, so no second one."
     first = table[table["check"] == "lf_time_first"]
     assert set(first["status"]) != {Status.NOT_COMPUTABLE}   # the one failure left still has a time
 

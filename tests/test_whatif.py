@@ -49,9 +49,13 @@ def test_a_new_local_failure_by_hand(patients, inputs, before):
 def test_removing_a_patient_changes_the_denominators(patients, inputs, before):
     table = shown(patients, inputs, before, 3, "remove")
     assert table.loc["Patients", "With the change"] == "10"
-    # claims about eleven patients stop reproducing; the case report (patient 3) cannot be checked at all
-    assert int(table.loc["Audit: not computable", "With the change"]) > int(table.loc["Audit: not computable",
-                                                                                       "Table 3"])
+    # The 25 percentages of all patients are now of 10: only 0% and 100% are k/10 at some rounding (T1 0%,
+    # T2 100%, grade 1 0%), so the other 22 become impossible, beside the 2-D planning (impossible already).
+    assert (table.loc["Audit: impossible", "Table 3"], table.loc["Audit: impossible", "With the change"]) == (
+        "2", "23")
+    # not computable: 30, less the 5 percentages of what Table 3 lacks (sex 2, technique 2, cause of death 1),
+    # now impossible, plus the 4 case-report claims, whose patient (3) is gone: 29
+    assert table.loc["Audit: not computable", "With the change"] == "29"
 
 
 def test_no_change_changes_nothing(patients, inputs, before):

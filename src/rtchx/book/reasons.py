@@ -20,14 +20,28 @@ from rtchx.core.audit import (
     Differs,
     MissingCount,
     NoCountPrints,
+    NoPatients,
+    NoValue,
     OutsideBound,
     PaperCounts,
     Rounded,
     Rounding,
+    Status,
+    StatusIs,
+    SuppressedNote,
     Unavailable,
     Uncheckable,
+    ValueIs,
 )
-from rtchx.core.quantities import CONTRASTS, FractionMix, ReachableTotals, ShortestFollowUp, WeeksNeeded
+from rtchx.core.quantities import (
+    CONTRASTS,
+    DENOMINATOR_GROUPS,
+    FractionMix,
+    NotComputable,
+    ReachableTotals,
+    ShortestFollowUp,
+    WeeksNeeded,
+)
 
 
 def mix_text(mix: FractionMix) -> str:
@@ -99,6 +113,17 @@ def _(reason: NoCountPrints) -> str:
 @reason_text.register
 def _(reason: Unavailable) -> str:
     return reason.reason
+
+
+@reason_text.register
+def _(reason: NoPatients) -> str:
+    group = DENOMINATOR_GROUPS[reason.group].label if reason.group in DENOMINATOR_GROUPS else reason.group
+    return f"Not computable on these data: the percentage is of {group}, and there is none (0 of 0)."
+
+
+@reason_text.register
+def _(reason: NoValue) -> str:
+    return f"Not computable on these data: the computation gives no number ({reason.value})."
 
 
 @reason_text.register
@@ -231,6 +256,65 @@ def contrast_text(contrast: str, value: float) -> str:
     return f"Beside it, {shown.label}: {_shown(value, shown.unit)}."
 
 
+#: The values that notes' conditions check (``rtchx.core.audit.ValueIs``), in words; other keys are shown as they are.
+FACT_WORDS = {
+    "followup_median_all": "the median follow-up of all patients",
+    "followup_median_alive": "the median follow-up of patients alive",
+    "followup_median_reverse_km": "the reverse Kaplan-Meier median follow-up",
+    "censored_before_last_death": "the number of patients censored before the last death",
+    "latest_death": "the time of the latest death (months)",
+    "count_initial_11cm": "the number of tumours that measured exactly 11 cm initially",
+    "count_at_risk_24_reduced_below_10cm": "the number of patients at risk after 2 years whose tumour resection "
+                                           "reduced below 10 cm",
+    "count_leucopenia": "the number of patients with leucopenia",
+    "count_one_cycle_with_leucopenia": "the number of patients with leucopenia who had one cycle",
+    "count_one_cycle": "the number of patients who had one cycle",
+    "count_one_cycle_with_skin_toxicity": "the number of patients with skin toxicity who had one cycle",
+}
+
+_RELATION_WORDS = {"eq": "equal to", "ne": "other than", "lt": "below", "le": "at most", "gt": "above",
+                   "ge": "at least"}
+
+
+def suppressed_note_text(suppressed: SuppressedNote | None) -> str:
+    """Why a claim's hand-written note is left out on these data, in a sentence ("" if it is not).
+
+    Parameters
+    ----------
+    suppressed : rtchx.core.audit.SuppressedNote or None
+        The ledger's ``note_suppressed``.
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> from rtchx.core.audit import Status, StatusIs, SuppressedNote
+    >>> suppressed_note_text(SuppressedNote("A typing error.", "impossible", StatusIs((Status.IMPOSSIBLE,)),
+    ...                                     Status.DISCREPANT))
+    '(Its note is left out: it explains an impossible value, and on these data the claim is discrepant.)'
+    """
+    if suppressed is None:
+        return ""
+    part, found = suppressed.failed, suppressed.found
+    if isinstance(part, StatusIs):
+        statuses = " or ".join(f"{'an' if s.value[0] in 'aeiou' else 'a'} {s.value} value" if s is not
+                               Status.NOT_COMPUTABLE else "a value Table 3 cannot give" for s in part.statuses)
+        why = f"it explains {statuses}, and on these data the claim is {found.value}"
+    elif isinstance(part, ValueIs):
+        bound = "the reported value" if part.value is None else f"{part.value:g}"
+        needs = f"it holds while {FACT_WORDS.get(part.key, part.key)} is {_RELATION_WORDS[part.relation]} {bound}"
+        if isinstance(found, NotComputable):
+            reason = found.reason.rstrip(".")
+            why = f"{needs}, which cannot be computed on these data ({reason[:1].lower()}{reason[1:]})"
+        else:
+            why = f"{needs}; these data give {found:g}"
+    else:
+        raise TypeError(f"no words for {type(part).__name__}")
+    return f"(Its note is left out: {why}.)"
+
+
 def why(row) -> str:
     """The whole explanation of one claim of the ledger: the reason, how the value arises, the caveat with its
     contrast, and the claim's note, each in words where there is something to say.
@@ -239,7 +323,8 @@ def why(row) -> str:
     ----------
     row : Series or namedtuple
         One row of ``rtchx.core.audit.ledger`` (``reason``, ``detail``, ``caveat``,
-        ``contrast``, ``contrast_value``, ``note``).
+        ``contrast``, ``contrast_value``, ``note``, and ``note_suppressed`` if present:
+        a note left out on these data is said to be left out, and why).
 
     Returns
     -------
@@ -258,5 +343,8 @@ def why(row) -> str:
     caveat = get("caveat")
     if caveat is not None:
         flagged = f"{CAVEAT_SYMBOLS[caveat]} {caveat.value.capitalize()}. {flagged}".strip()
-    parts = (reason_text(get("reason")), detail_text(get("detail")), flagged, get("note"))
+    suppressed = get("note_suppressed") if "note_suppressed" in (row.index if isinstance(row, pd.Series)
+                                                                  else row._fields) else None
+    parts = (reason_text(get("reason")), detail_text(get("detail")), flagged, get("note"),
+             suppressed_note_text(suppressed))
     return " ".join(part for part in parts if part)

@@ -516,8 +516,10 @@ def historical_table(historical: pd.DataFrame) -> pd.DataFrame:
 
 
 def join_words(items) -> str:
-    """'a', 'a and b', 'a, b and c': a list for a sentence."""
+    """'a', 'a and b', 'a, b and c': a list for a sentence; "" for no items (the sentence must say so itself)."""
     items = [str(i) for i in items]
+    if not items:
+        return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -984,7 +986,7 @@ GROUP_LABELS = {"2": "G2", "3": "G3", "gt10": ">10 cm", "le10": "≤10 cm", "hea
 def _groups_text(names, patients, events) -> str:
     """'G2: 5 (3 events); G3: 6 (5 events)': each group with its patients and events."""
     return "; ".join(f"{GROUP_LABELS[g]}: {n} ({e} event{'' if e == 1 else 's'})"
-                     for g, n, e in zip(names, patients, events, strict=True))
+                     for g, n, e in zip(names, patients, events, strict=True) if g)
 
 
 def subgroup_table(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
@@ -1019,13 +1021,22 @@ def subgroup_table(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
             _groups_text((t.group_1, t.group_2), (t.patients_1, t.patients_2), (t.events_1, t.events_2))
             for t in tests.itertuples()],
         "Events": tests["events"],
-        "χ²": tests["chi2"].map("{:.2f}".format),
-        "p (χ² approximation)": tests["p"].map(p_text),
-        "p (exact)": tests["exact_p"].map(p_text),
-        "Smallest exact p possible": tests["smallest_possible_p"].map(p_text),
-        "Smallest detectable HR": [detectable_hr_text(hr, floor, alpha) for hr, floor
+        "χ²": [_or_not_computable(v, "{:.2f}".format) for v in tests["chi2"]],
+        "p (χ² approximation)": [_or_not_computable(v, p_text) for v in tests["p"]],
+        "p (exact)": [_or_not_computable(v, p_text) for v in tests["exact_p"]],
+        "Smallest exact p possible": [_or_not_computable(v, p_text) for v in tests["smallest_possible_p"]],
+        "Smallest detectable HR": [NOT_COMPUTABLE_TEXT if hr is None or pd.isna(hr) else
+                                   detectable_hr_text(hr, floor, alpha) for hr, floor
                                    in zip(tests["detectable_hr"], tests["smallest_possible_p"], strict=True)],
     })
+
+
+#: What a table shows where the data in hand give no value (the reason is said beside the table).
+NOT_COMPUTABLE_TEXT = "not computable"
+
+
+def _or_not_computable(value, shown) -> str:
+    return NOT_COMPUTABLE_TEXT if value is None or pd.isna(value) else shown(value)
 
 
 def detectable_hr_text(hazard_ratio: float, smallest_possible_p: float, alpha: float) -> str:

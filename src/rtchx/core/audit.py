@@ -4,8 +4,13 @@ Statuses, in the order they are decided:
 
 * **impossible**: a percentage of a known denominator that no count k of n gives
   at any usual rounding (nearest, down or up), e.g. 66% of 11 (7/11 = 63.6%,
-  8/11 = 72.7%). Checked first, because it holds whatever the data are.
-* **not computable**: Table 3 lacks what the number needs (the reason is given).
+  8/11 = 72.7%). Checked first, because it holds whatever the counts are. The
+  denominator n is counted on the data in hand (a group named in ``claims.csv``'s
+  ``denominator`` column, ``quantities.DENOMINATOR_GROUPS``), so with one patient
+  fewer the same 66% is checked against n = 10.
+* **not computable**: Table 3 lacks what the number needs, or the data in hand
+  cannot give it (no local failure, a median never reached, a group without
+  patients); the reason is given. Never NaN, never discrepant.
 * **reproduced**: the recomputed value equals the reported one (or satisfies
   the stated bound, for "no later than" and "over" claims).
 * **rounding**: equal once the recomputed value is rounded as the paper rounds
@@ -27,6 +32,12 @@ Statuses and caveats are enums (``Status``, ``Caveat``) and the reason for a
 status is a small dataclass (``Reason``: ``Rounded``, ``Differs``, ...); the
 book layer decides how a reader sees them (``rtchx.book.tables`` the statuses,
 ``rtchx.book.reasons`` the reasons in words).
+
+A claim's hand-written ``note`` may explain something that holds only on the
+published data. Its ``note_while`` column names a condition (``NOTE_CONDITIONS``:
+typed checks of the claim's status or of a quantity's value); the ledger shows the
+note only while the condition holds, and otherwise records why it was left out
+(``SuppressedNote``).
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ import contextlib
 import difflib
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -88,6 +100,21 @@ class Unavailable:
     """Not computable: Table 3 lacks what the number needs (``reason``, from ``quantities.QUANTITIES``)."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class NoPatients:
+    """Not computable: the percentage is of ``group`` (a key of ``quantities.DENOMINATOR_GROUPS``), which has
+    no patient in these data (0 of 0)."""
+
+    group: str
+
+
+@dataclass(frozen=True)
+class NoValue:
+    """Not computable: the computation gave no finite number on these data (``value``: NaN or infinite)."""
+
+    value: float
 
 
 @dataclass(frozen=True)
@@ -154,7 +181,8 @@ class MissingCount:
 
 
 #: Why a claim has its status (None for a plain reproduction).
-Reason = NoCountPrints | Unavailable | Uncheckable | Rounded | Differs | OutsideBound | PaperCounts | MissingCount
+Reason = (NoCountPrints | Unavailable | NoPatients | NoValue | Uncheckable | Rounded | Differs | OutsideBound
+          | PaperCounts | MissingCount)
 
 
 def _decimals(value: float) -> int:
@@ -169,6 +197,8 @@ def possible_percentages(n: int) -> dict[int, tuple[int, ...]]:
     Nearest, truncated or rounded up: tables often force a column to add up to
     100% (Table 1 prints 6/11 as 54% and 5/11 as 46%), so any of the three counts.
     """
+    if n <= 0:   # no patients: no percentage at all
+        return {}
     return {k: tuple(sorted({math.floor(100 * k / n + 0.5), math.floor(100 * k / n), math.ceil(100 * k / n)}))
             for k in range(n + 1)}
 
@@ -178,23 +208,42 @@ def granularity(reported: float, n: int) -> list[int]:
     return [k for k, printed in possible_percentages(n).items() if reported in printed]
 
 
-def classify(reported: float, unit: str, denominator, relation: str, value,
-             decimals: int | None = None) -> tuple[Status, float | None, Reason | None]:
+def classify(reported: float, unit: str, denominator: int | None, relation: str, value,
+             decimals: int | None = None, group: str = "") -> tuple[Status, float | None, Reason | None]:
     """(status, recomputed value in the claim's unit, reason) for one claim; no reason for a plain reproduction.
 
-    ``decimals`` is how many the paper printed (from the claim's phrase); by
-    default it is read off the value, which cannot tell 50.0 from 50.
+    ``denominator`` is the number the claim counts out of, already resolved on the
+    data in hand (``quantities.resolve_denominator``; None if it has none), and
+    ``group`` the name it was resolved from. ``decimals`` is how many the paper
+    printed (from the claim's phrase); by default it is read off the value, which
+    cannot tell 50.0 from 50. A value that is not a finite number is not computable.
+
+    Example
+    -------
+    >>> classify(100, "%", 10, "eq", 10)[:2]          # T2 10 of 10 patients
+    (<Status.REPRODUCED: 'reproduced'>, 100.0)
+    >>> classify(66, "%", 10, "eq", 6)[0]             # no k of 10 prints as 66%
+    <Status.IMPOSSIBLE: 'impossible'>
+    >>> classify(70, "%", None, "eq", float("nan"))[0]
+    <Status.NOT_COMPUTABLE: 'not computable'>
     """
-    if unit == "%" and pd.notna(denominator):
+    per_cent = unit == "%" and denominator is not None and not pd.isna(denominator)
+    if per_cent and int(denominator) == 0:
+        return Status.NOT_COMPUTABLE, None, NoPatients(group)
+    if per_cent:
         n = int(denominator)
         if not granularity(reported, n):
             near = tuple(k for k in range(n + 1) if abs(100 * k / n - reported) < 100 / n)
-            return Status.IMPOSSIBLE, None, NoCountPrints(float(reported), n, near)
+            # impossible whatever the count; the count's own percentage is still shown where there is one
+            shown = None if isinstance(value, quantities.NotComputable) else 100 * float(value) / n
+            return Status.IMPOSSIBLE, shown, NoCountPrints(float(reported), n, near)
     if isinstance(value, quantities.NotComputable):
         return Status.NOT_COMPUTABLE, None, Unavailable(value.reason)
-    if unit == "%" and pd.notna(denominator):
+    if per_cent:
         value = 100 * value / int(denominator)
     value = float(value)
+    if not math.isfinite(value):
+        return Status.NOT_COMPUTABLE, None, NoValue(value)
     if relation in ("le", "ge"):
         ok = value <= reported if relation == "le" else value >= reported
         return (Status.REPRODUCED, value, None) if ok else (
@@ -226,6 +275,137 @@ def _paper_room(claim, room: quantities.PaperRoom, reported: dict[str, float],
     return (Status.NOT_COMPUTABLE if holds else Status.IMPOSSIBLE), None, counts
 
 
+# --- when a claim's hand-written note still holds ----------------------------------------------------
+
+@dataclass(frozen=True)
+class StatusIs:
+    """A note that explains a status: it holds while the claim's status is one of ``statuses``."""
+
+    statuses: tuple[Status, ...]
+
+
+#: How ``ValueIs`` compares a value with its bound.
+RELATIONS: dict[str, Callable[[float, float], bool]] = {
+    "eq": lambda a, b: math.isclose(a, b, abs_tol=1e-9), "ne": lambda a, b: not math.isclose(a, b, abs_tol=1e-9),
+    "lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
+}
+
+
+@dataclass(frozen=True)
+class ValueIs:
+    """A note that states a fact of the data: it holds while quantity ``key`` (of ``quantities.FACTS`` or
+    ``quantities.QUANTITIES``) stands in ``relation`` (a key of ``RELATIONS``) to ``value`` (None: the claim's
+    reported value). A quantity that cannot be computed on the data does not hold."""
+
+    key: str
+    relation: str
+    value: float | None = None
+
+
+#: A note's condition: every part must hold.
+NoteCondition = tuple[StatusIs | ValueIs, ...]
+
+_DISCREPANT = StatusIs((Status.DISCREPANT,))
+
+#: The conditions the ``note_while`` column of ``data/claims.csv`` can name (empty: the note does not depend on
+#: the data and is always shown).
+NOTE_CONDITIONS: dict[str, NoteCondition] = {
+    "discrepant": (_DISCREPANT,),
+    "impossible": (StatusIs((Status.IMPOSSIBLE,)),),
+    "not_computable": (StatusIs((Status.NOT_COMPUTABLE,)),),
+    # "Several of the tumours of more than 10 cm measured exactly 11 cm."
+    "several_over_10cm_measure_11cm": (_DISCREPANT, ValueIs("count_initial_11cm", "ge", 2)),
+    # "No definition of follow-up (all patients, patients alive, reverse Kaplan-Meier) gives the reported value."
+    "no_follow_up_definition_gives_it": (_DISCREPANT, ValueIs("followup_median_all", "ne"),
+                                         ValueIs("followup_median_alive", "ne"),
+                                         ValueIs("followup_median_reverse_km", "ne")),
+    # "Nobody is censored before the last death, ..."
+    "no_censoring_before_last_death": (_DISCREPANT, ValueIs("censored_before_last_death", "eq", 0)),
+    # "The reported value is the median of all patients' times, alive or dead."
+    "median_of_all_times": (_DISCREPANT, ValueIs("followup_median_all", "eq")),
+    # "Both bounds of the disease-free curve meet ... once the last patient who died has died."
+    "last_death_within_5_years": (ValueIs("latest_death", "le", 60),),
+    # "The bound holds, but Table 3's last death comes well before it, ..."
+    "last_death_before_bound": (StatusIs((Status.REPRODUCED,)), ValueIs("latest_death", "lt")),
+    # "... one of these tumours was reduced below 10 cm by R2 resection."
+    "one_at_risk_tumour_reduced": (StatusIs((Status.REPRODUCED,)),
+                                   ValueIs("count_at_risk_24_reduced_below_10cm", "eq", 1)),
+    # "In Table 3 the patients with leucopenia received both cycles; the third patient with one cycle had skin
+    # toxicity."
+    "leucopenia_both_cycles": (_DISCREPANT, ValueIs("count_leucopenia", "ge", 2),
+                               ValueIs("count_one_cycle_with_leucopenia", "eq", 0),
+                               ValueIs("count_one_cycle", "eq", 3),
+                               ValueIs("count_one_cycle_with_skin_toxicity", "eq", 1)),
+}
+
+
+@dataclass(frozen=True)
+class SuppressedNote:
+    """A claim's hand-written ``note`` left out because part ``failed`` of its condition (``condition``, a key of
+    ``NOTE_CONDITIONS``) does not hold on these data; ``found`` is what was found instead: the claim's
+    ``Status``, the quantity's value, or a ``quantities.NotComputable``."""
+
+    note: str
+    condition: str
+    failed: StatusIs | ValueIs
+    found: Status | float | quantities.NotComputable
+
+
+def note_shown(note: str, condition: str, status: Status, reported: float,
+               patients: pd.DataFrame) -> tuple[str, SuppressedNote | None]:
+    """The note to show beside a claim on these data ("" if none), and why it was left out (None if it was not).
+
+    Parameters
+    ----------
+    note : str
+        The claim's hand-written note ("" if none).
+    condition : str
+        Its ``note_while``: a key of ``NOTE_CONDITIONS``, or "" for a note that holds on any data.
+    status : Status
+        The claim's status on these data.
+    reported : float
+        The claim's reported value (the bound of a ``ValueIs`` without its own).
+    patients : DataFrame
+        Table 3 with the derived columns.
+
+    Returns
+    -------
+    (str, SuppressedNote or None)
+
+    Unknown conditions raise KeyError.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patients = data.with_derived_columns(data.load_patients())
+    >>> note_shown("A typing error.", "impossible", Status.IMPOSSIBLE, 66, patients)
+    ('A typing error.', None)
+    >>> note_shown("A typing error.", "impossible", Status.DISCREPANT, 66, patients)[1].found
+    <Status.DISCREPANT: 'discrepant'>
+    """
+    if not note or not condition:
+        return note, None
+    if condition not in NOTE_CONDITIONS:
+        raise KeyError(f"unknown note condition {condition!r}; known: {', '.join(NOTE_CONDITIONS)}")
+    for part in NOTE_CONDITIONS[condition]:
+        if isinstance(part, StatusIs):
+            if status not in part.statuses:
+                return "", SuppressedNote(note, condition, part, status)
+            continue
+        try:
+            found = quantities.fact(part.key, patients)
+        except ValueError as error:
+            found = quantities.NotComputable(str(error))
+        if isinstance(found, quantities.Described):
+            found = found.value
+        bound = reported if part.value is None else part.value
+        if isinstance(found, quantities.NotComputable):
+            return "", SuppressedNote(note, condition, part, found)
+        if not math.isfinite(float(found)) or not RELATIONS[part.relation](float(found), float(bound)):
+            return "", SuppressedNote(note, condition, part, float(found))
+    return note, None
+
+
 def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     """Recompute every claim from Table 3 and classify it: the audit's ledger, one row per claim.
 
@@ -248,12 +428,17 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
         (as the paper printed the value), ``caveat`` (a ``Caveat`` or None),
         ``contrast`` (the key of ``quantities.CONTRASTS`` shown beside a caveat,
         empty if none) and ``contrast_value`` (its value, NaN if none or if it
-        cannot be computed on these data). The claims' own ``note`` stays as it
-        is; ``rtchx.book.reasons`` puts all of it in words.
+        cannot be computed on these data), ``denominator`` (the number a
+        percentage counts out of, resolved on ``patients``; None if none) with
+        ``denominator_group`` (what the claims name: a group or a stated number),
+        ``note`` (the claim's note while its ``note_while`` condition holds, else
+        "") and ``note_suppressed`` (a ``SuppressedNote`` where the note was left
+        out, else None); ``rtchx.book.reasons`` puts all of it in words.
 
-    Unknown check keys raise KeyError. A check that cannot be made on ``patients``
-    (an edited table, say, without the case-report patient) raises ValueError; its
-    claim is then not computable, with the reason.
+    Unknown check keys, denominators and note conditions raise KeyError. A check
+    that cannot be made on ``patients`` (an edited table, say, without the
+    case-report patient) raises ValueError; its claim is then not computable, with
+    the reason.
 
     Example
     -------
@@ -278,11 +463,14 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
             value, failed = quantities.NotComputable(""), Uncheckable(str(error))
         if isinstance(value, quantities.Described):
             value, detail = value.value, value.detail
+        group = getattr(claim, "denominator", "")
+        group = "" if group is None or pd.isna(group) else str(group)
+        n = quantities.resolve_denominator(group, patients)
         if isinstance(value, quantities.PaperRoom):
             status, recomputed, reason = _paper_room(claim, value, reported, quantity)
         else:
-            status, recomputed, reason = classify(claim.reported, claim.unit, claim.denominator,
-                                                  claim.relation, value, decimals)
+            status, recomputed, reason = classify(claim.reported, claim.unit, n, claim.relation, value, decimals,
+                                                  group)
         if failed is not None and isinstance(reason, Unavailable):
             reason = failed
         caveat = Caveat(claim.caveat) if getattr(claim, "caveat", "") else None
@@ -291,14 +479,23 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
         if contrast_key:
             # left NaN where it cannot be computed on these data (an edited table); the book says so
             with contextlib.suppress(ValueError, IndexError):
-                contrast_value = float(quantities.CONTRASTS[contrast_key].compute(patients))
-        rows.append({"status": status, "recomputed": recomputed, "reason": reason, "detail": detail,
-                     "decimals": decimals, "caveat": caveat, "contrast": contrast_key,
-                     "contrast_value": contrast_value})
-    table = claims.reset_index(drop=True).drop(columns=["caveat", "contrast"], errors="ignore")
-    if "note" not in table:
-        table = table.assign(note="")
-    return pd.concat([table, pd.DataFrame(rows)], axis=1).assign(note=lambda t: t["note"].fillna(""))
+                found = quantities.CONTRASTS[contrast_key].compute(patients)
+                if not isinstance(found, quantities.NotComputable):
+                    contrast_value = float(found)
+        note = getattr(claim, "note", "")
+        note = "" if note is None or (isinstance(note, float) and pd.isna(note)) else str(note)
+        condition = getattr(claim, "note_while", "")
+        condition = "" if condition is None or (isinstance(condition, float) and pd.isna(condition)) else condition
+        shown, suppressed = note_shown(note, str(condition), status, claim.reported, patients)
+        rows.append({"denominator": n, "denominator_group": group, "status": status, "recomputed": recomputed,
+                     "reason": reason, "detail": detail, "decimals": decimals, "caveat": caveat,
+                     "contrast": contrast_key, "contrast_value": contrast_value, "note": shown,
+                     "note_suppressed": suppressed})
+    table = claims.reset_index(drop=True).drop(columns=["caveat", "contrast", "denominator", "note", "note_while"],
+                                               errors="ignore")
+    computed = pd.DataFrame(rows, index=table.index)
+    computed["denominator"] = computed["denominator"].astype("Int64")   # whole numbers; <NA> where there is none
+    return pd.concat([table, computed], axis=1)
 
 
 def check_claims(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
@@ -516,8 +713,14 @@ class DeathsHypothesis:
 
     @property
     def other(self) -> int:
-        """Deaths the paper does not attribute to metastasized disease."""
-        return self.dead - self.dead_of_metastases
+        """Deaths the paper does not attribute to metastasized disease (none where the data have fewer deaths
+        than the paper puts down to metastases: see ``more_than_died``)."""
+        return max(self.dead - self.dead_of_metastases, 0)
+
+    @property
+    def more_than_died(self) -> bool:
+        """Whether the paper puts more deaths down to metastases than these data have deaths at all."""
+        return self.dead_of_metastases > self.dead
 
     @property
     def same_count(self) -> bool:
@@ -558,7 +761,7 @@ def deaths_hypothesis(patients: pd.DataFrame, dead_of_metastases: int, median: f
     in_therapy = patients.loc[(patients["toxicity"] == "Death during therapy") & (patients["status"] == "DOD"),
                               "patient"].tolist()
     death_in_therapy = int(in_therapy[0]) if in_therapy else None
-    other = len(dead) - dead_of_metastases
+    other = max(len(dead) - dead_of_metastases, 0)
     tried = []
     if death_in_therapy is not None and other >= 1:
         rest = [n for n in dead if n != death_in_therapy]

@@ -1437,6 +1437,49 @@ def large_tumours_against(patients: pd.DataFrame, historical: pd.DataFrame, comp
     return SubsetComparison(row, size_basis, len(subset), float(poisson.pmf(0, row.expected_events)))
 
 
+@dataclass(frozen=True)
+class EmptySubset:
+    """A subset comparison the data in hand cannot make: no tumour over 10 cm by ``size_basis``.
+
+    Stands in ``every_comparison`` where a ``SubsetComparison`` would, with the
+    ``shape`` it would have used and the reason (``not_computable``), never an
+    error or an O/E of nothing.
+    """
+
+    comparator: str
+    size_basis: SizeBasis
+    shape: HazardShape
+    patients: int
+    not_computable: str
+
+
+def large_tumours_or_empty(patients: pd.DataFrame, historical: pd.DataFrame, comparator: str = "goffman_lc_3y", *,
+                           size_basis: str | SizeBasis = "initial", shape: str | HazardShape = "exponential",
+                           alpha: float = 0.05) -> SubsetComparison | EmptySubset:
+    """``large_tumours_against``, or an ``EmptySubset`` saying why not when no tumour is over 10 cm.
+
+    Parameters
+    ----------
+    patients, historical, comparator, size_basis, shape, alpha
+        As for ``large_tumours_against``.
+
+    Returns
+    -------
+    SubsetComparison or EmptySubset
+
+    Example
+    -------
+    >>> small = patients.assign(diameter_initial_cm=8.0)                 # doctest: +SKIP
+    >>> large_tumours_or_empty(small, historical).not_computable        # doctest: +SKIP
+    'no tumour over 10 cm by the initial size, so nothing to compare'
+    """
+    basis = _size_basis(size_basis)
+    if basis is not SizeBasis.NONE and not (patients[SIZE_COLUMNS[basis]] > 10).any():
+        return EmptySubset(comparator, basis, HazardShape.named(shape), 0,
+                           f"no tumour over 10 cm by the {basis} size, so nothing to compare")
+    return large_tumours_against(patients, historical, comparator, size_basis=basis, shape=shape, alpha=alpha)
+
+
 class Analysis(enum.StrEnum):
     """The parts of ``every_comparison``."""
 
@@ -1452,7 +1495,7 @@ class AnalysisRow:
     """One result of ``every_comparison``, with the reference-rate uncertainty of a size-matched one."""
 
     analysis: Analysis
-    result: Comparison | SubsetComparison | ShapeScan
+    result: Comparison | SubsetComparison | EmptySubset | ShapeScan
     reference: ReferenceRange | None = None
 
 
@@ -1466,7 +1509,7 @@ def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literatur
     * ``EVIDENCE_SHAPE``: the size-matched variants under the shape the published failure times
       support (``evidence_shape``), with their ``ReferenceRange``;
     * ``LARGE_TUMOURS``: Goffman's rate against the tumours over 10 cm, on both size bases,
-      under every shape;
+      under every shape (an ``EmptySubset`` where the data have no such tumour);
     * ``WEIBULL_SCAN``: for each size-matched variant, the ``ShapeScan`` over Weibull shapes.
 
     Parameters
@@ -1507,8 +1550,8 @@ def every_comparison(patients: pd.DataFrame, historical: pd.DataFrame, literatur
     for basis in (SizeBasis.INITIAL, SizeBasis.BEFORE_RT):
         for each in SENSITIVITY_SHAPES:
             out.append(AnalysisRow(Analysis.LARGE_TUMOURS,
-                                   large_tumours_against(patients, historical, size_basis=basis, shape=each,
-                                                         alpha=alpha)))
+                                   large_tumours_or_empty(patients, historical, size_basis=basis, shape=each,
+                                                          alpha=alpha)))
     for comparator, basis in SENSITIVITY:
         if comparator in SIZE_STANDARDISED:
             out.append(AnalysisRow(Analysis.WEIBULL_SCAN,

@@ -158,9 +158,10 @@ def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
         ``p``), plus ``exact_p``, ``permutations`` and ``smallest_possible_p`` from
         ``permutation_logrank``, and ``detectable_hr``: the smallest hazard ratio
         the test detects with ``survival.SUBGROUP_POWER`` at the two-sided level
-        ``survival.SUBGROUP_ALPHA`` (``design.detectable_hazard_ratio``; infinite
-        without events). Numbers and names only: ``rtchx.book.tables.subgroup_table``
-        makes the reader's table.
+        ``survival.SUBGROUP_ALPHA`` (``design.detectable_hazard_ratio``). Where
+        ``not_computable`` gives a reason (one group only, or no event), these are
+        missing (None; NaN in a column of numbers). Numbers and names only: ``rtchx.book.tables.subgroup_table`` makes
+        the reader's table.
 
     Example
     -------
@@ -170,9 +171,15 @@ def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
     True
     """
     tests = survival.subgroup_tests(patients)
-    exact = [permutation_logrank(*survival.endpoint(patients, name), survival.GROUPINGS[grouping](patients))
-             for name, grouping in zip(tests["endpoint"], tests["grouping"], strict=True)]
-    detectable = [design.detectable_hazard_ratio(events, share, survival.SUBGROUP_ALPHA, survival.SUBGROUP_POWER)
-                  if events else float("inf") for events, share in zip(tests["events"], tests["share"], strict=True)]
-    return tests.assign(exact_p=[r.exact_p for r in exact], permutations=[r.permutations for r in exact],
-                        smallest_possible_p=[r.smallest_possible_p for r in exact], detectable_hr=detectable)
+    # a test that cannot be made on these data (survival.subgroup_tests says why) has no exact p either
+    exact = [None if reason else
+             permutation_logrank(*survival.endpoint(patients, name), survival.GROUPINGS[grouping](patients))
+             for name, grouping, reason in zip(tests["endpoint"], tests["grouping"], tests["not_computable"],
+                                               strict=True)]
+    detectable = [None if reason else
+                  design.detectable_hazard_ratio(events, share, survival.SUBGROUP_ALPHA, survival.SUBGROUP_POWER)
+                  for events, share, reason in zip(tests["events"], tests["share"], tests["not_computable"],
+                                                   strict=True)]
+    return tests.assign(exact_p=[r and r.exact_p for r in exact],
+                        permutations=[r and r.permutations for r in exact],
+                        smallest_possible_p=[r and r.smallest_possible_p for r in exact], detectable_hr=detectable)

@@ -2,8 +2,12 @@
 
 ``data/claims.csv`` names one of these keys for each reported number. A key
 maps either to a function of the patient table (with derived columns) or to
-``NotComputable``, which says why Table 3 cannot give that number. Percentages
-are not separate keys: a claim in % divides the count by its denominator.
+``NotComputable``, which says why Table 3 cannot give that number. A function
+may also return a ``NotComputable`` when the data in hand cannot give the number
+(no local failure, so no time of the first one; a median the curve never reaches;
+a time beyond the last follow-up), never NaN. Percentages are not separate keys: a
+claim in % divides the count by its denominator, which names a group of patients
+(``DENOMINATOR_GROUPS``) counted on the data in hand.
 """
 
 from __future__ import annotations
@@ -216,8 +220,148 @@ def _count(condition: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataF
     return lambda p: int(condition(p).sum())
 
 
-def _km_at(name: str, months: float) -> Callable[[pd.DataFrame], float]:
-    return lambda p: 100 * survival.survival_at(survival.kaplan_meier(p, name), months)
+def _km_at(name: str, months: float) -> Callable[[pd.DataFrame], float | NotComputable]:
+    """The Kaplan-Meier estimate in % at ``months``, not computable beyond the last follow-up."""
+    def at(p: pd.DataFrame) -> float | NotComputable:
+        fit = survival.kaplan_meier(p, name)
+        beyond = survival.beyond_follow_up(fit, months)
+        if beyond is not None:
+            return NotComputable(_sentence(beyond))
+        return 100 * survival.survival_at(fit, months)
+    return at
+
+
+def _kth_failure(column: str, k: int) -> Callable[[pd.DataFrame], float | NotComputable]:
+    """The ``column`` of the k-th local failure in time (k = 1, 2, ...), not computable with fewer failures."""
+    def value(p: pd.DataFrame) -> float | NotComputable:
+        failures = p[p["local_failure"]].sort_values("lc_months", kind="stable")
+        if len(failures) < k:
+            return NotComputable(f"These data have {_failures(len(failures))}, so no {_ORDINAL[k]} one.")
+        return float(failures[column].iloc[k - 1])
+    return value
+
+
+_ORDINAL = {1: "first", 2: "second"}
+
+
+def _sentence(text: str) -> str:
+    """A reason as a sentence: capital first letter, full stop."""
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _failures(n: int) -> str:
+    return "no local failure" if n == 0 else "one local failure" if n == 1 else f"{n} local failures"
+
+
+def _last_failure(p: pd.DataFrame) -> float | NotComputable:
+    if not p["local_failure"].any():
+        return NotComputable("These data have no local failure, so no time of the last one.")
+    return float(p.loc[p["local_failure"], "lc_months"].max())
+
+
+def _latest_death(p: pd.DataFrame) -> float | NotComputable:
+    dead = p["status"] == "DOD"
+    if not dead.any():
+        return NotComputable("Nobody died in these data, so there is no latest death.")
+    return float(p.loc[dead, "os_months"].max())
+
+
+def _os_median(p: pd.DataFrame) -> float | NotComputable:
+    fit = survival.kaplan_meier(p, "overall_survival")
+    median = float(fit.median_survival_time_)
+    if median == float("inf"):
+        lowest = survival.survival_at(fit, float(fit.durations.max()))
+        return NotComputable(f"The median is not reached: overall survival stays at {100 * lowest:.0f}% or above "
+                             f"up to the last follow-up at {float(fit.durations.max()):g} months.")
+    return median
+
+
+def _follow_up_median(which: str) -> Callable[[pd.DataFrame], float | NotComputable]:
+    """One of ``survival.follow_up``'s medians, not computable where it has no value."""
+    def value(p: pd.DataFrame) -> float | NotComputable:
+        if which == "median_alive" and not (p["status"] == "AWOD").any():
+            return NotComputable("Nobody is alive in these data, so there is no follow-up of patients alive.")
+        median = getattr(survival.follow_up(p), which)
+        if median == float("inf"):
+            return NotComputable("The reverse Kaplan-Meier curve does not reach 50%: too few patients were "
+                                 "last seen alive.")
+        return median
+    return value
+
+
+def _dfs_5y(p: pd.DataFrame) -> float | NotComputable:
+    # Both bounds of the disease-free curve meet after the last death, so the five-year value is fixed by
+    # Table 3 even though the curve is not (see survival.event_free_bounds); if they do not meet, it is not.
+    bounds = survival.event_free_bounds(p)
+    beyond = survival.beyond_follow_up(bounds.latest, 60)
+    if beyond is not None:
+        return NotComputable(_sentence(beyond))
+    low, high = (100 * survival.survival_at(fit, 60) for fit in (bounds.earliest, bounds.latest))
+    if abs(high - low) > 1e-9:
+        return NotComputable(f"Table 3 allows any disease-free survival at 5 years from {low:.1f}% to {high:.1f}%.")
+    return high
+
+
+def _one_row(condition: Callable[[pd.DataFrame], pd.Series], column: str,
+             missing: str) -> Callable[[pd.DataFrame], float | NotComputable]:
+    """``column`` of the first row that fits ``condition``; not computable (``missing``) if none does."""
+    def value(p: pd.DataFrame) -> float | NotComputable:
+        rows = p[condition(p)]
+        return NotComputable(missing) if rows.empty else float(rows[column].iloc[0])
+    return value
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of patients a percentage can be of: ``label`` for readers, ``count`` on a patient table."""
+
+    label: str
+    count: Callable[[pd.DataFrame], int]
+
+
+#: The groups the ``denominator`` column of ``data/claims.csv`` can name; each is counted on the data in hand.
+DENOMINATOR_GROUPS: dict[str, Group] = {
+    "all_patients": Group("every patient in the data", lambda p: int(len(p))),
+}
+
+
+def resolve_denominator(denominator, patients: pd.DataFrame) -> int | None:
+    """The number a claim counts out of: a group of ``DENOMINATOR_GROUPS`` counted on ``patients``, or a number
+    the paper states for a group Table 3 cannot identify (a whole number in the column).
+
+    Parameters
+    ----------
+    denominator : str or None
+        The claim's ``denominator`` cell: empty (no denominator), a key of
+        ``DENOMINATOR_GROUPS``, or a whole number stated by the paper.
+    patients : DataFrame
+        Table 3 (with or without the derived columns), as in hand.
+
+    Returns
+    -------
+    int or None
+        The denominator, None where the claim has none.
+
+    Raises KeyError for a name that is neither a group nor a whole number.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patients = data.load_patients()
+    >>> resolve_denominator("all_patients", patients), resolve_denominator("9", patients)
+    (11, 9)
+    >>> resolve_denominator("all_patients", patients.iloc[:10])
+    10
+    """
+    if denominator is None or (isinstance(denominator, float) and pd.isna(denominator)) or denominator == "":
+        return None
+    text = str(denominator)
+    if text in DENOMINATOR_GROUPS:
+        return DENOMINATOR_GROUPS[text].count(patients)
+    if text.isdigit():
+        return int(text)
+    raise KeyError(f"unknown denominator {text!r}; known groups: {', '.join(DENOMINATOR_GROUPS)}, "
+                   "or a whole number the paper states")
 
 
 QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputable | PaperRoom] = {
@@ -242,20 +386,18 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "dose_median": lambda p: float(p["dose_gy"].median()),
     "dose_min": lambda p: float(p["dose_gy"].min()),
     "dose_max": lambda p: float(p["dose_gy"].max()),
-    "followup_median_all": lambda p: survival.follow_up(p).median_all,
-    "followup_median_reverse_km": lambda p: survival.follow_up(p).median_reverse_km,
+    "followup_median_all": _follow_up_median("median_all"),
+    "followup_median_reverse_km": _follow_up_median("median_reverse_km"),
     "followup_min": lambda p: Described(float(p["os_months"].min()), shortest_follow_up(p)),
     "followup_max": lambda p: float(p["os_months"].max()),
-    "followup_median_alive": lambda p: survival.follow_up(p).median_alive,
+    "followup_median_alive": _follow_up_median("median_alive"),
     "lc_2y": _km_at("local_control", 24),
     "lc_5y": _km_at("local_control", 60),
     "lc_at_risk_24": lambda p: survival.at_risk(p, "local_control", 24),
     "lc_restricted_mean": lambda p: survival.restricted_mean(survival.kaplan_meier(p, "local_control")),
-    "os_median": lambda p: float(survival.kaplan_meier(p, "overall_survival").median_survival_time_),
+    "os_median": _os_median,
     "os_5y": _km_at("overall_survival", 60),
-    # Both bounds of the disease-free and metastasis-free curves meet after the last death, so the
-    # five-year values are fixed by Table 3 even though the curves are not (see survival.event_free_bounds).
-    "dfs_5y": lambda p: 100 * survival.survival_at(survival.event_free_bounds(p)[0], 60),
+    "dfs_5y": _dfs_5y,
     "mfs_5y": NotComputable("Depends on the definition: if every death counts as an event, Table 3 fixes it at the "
                             "share alive without disease (below the reported value); if deaths without metastasis "
                             "are censored, Table 3 cannot say."),
@@ -266,18 +408,18 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "count_all": lambda p: len(p),
     "count_over_5cm": _count(lambda p: p["diameter_initial_cm"] > 5),
     "count_hyperfractionated": _count(lambda p: p["hyperfractionated"]),
-    "residual_of_large_resected": lambda p: float(p.loc[(p["diameter_initial_cm"] > 10)
-                                                        & (p["diameter_before_rt_cm"] < p["diameter_initial_cm"]),
-                                                        "diameter_before_rt_cm"].iloc[0]),
-    "lf_time_first": lambda p: float(p.loc[p["local_failure"], "lc_months"].sort_values().iloc[0]),
-    "lf_time_second": lambda p: float(p.loc[p["local_failure"], "lc_months"].sort_values().iloc[1]),
-    "lf_dose_first": lambda p: float(p[p["local_failure"]].sort_values("lc_months")["dose_gy"].iloc[0]),
-    "lf_dose_second": lambda p: float(p[p["local_failure"]].sort_values("lc_months")["dose_gy"].iloc[1]),
-    "lc_last_failure": lambda p: float(p.loc[p["local_failure"], "lc_months"].max()),
-    "latest_death": lambda p: float(p.loc[p["status"] == "DOD", "os_months"].max()),
+    "residual_of_large_resected": _one_row(
+        lambda p: (p["diameter_initial_cm"] > 10) & (p["diameter_before_rt_cm"] < p["diameter_initial_cm"]),
+        "diameter_before_rt_cm", "These data have no tumour over 10 cm that was reduced by resection."),
+    "lf_time_first": _kth_failure("lc_months", 1),
+    "lf_time_second": _kth_failure("lc_months", 2),
+    "lf_dose_first": _kth_failure("dose_gy", 1),
+    "lf_dose_second": _kth_failure("dose_gy", 2),
+    "lc_last_failure": _last_failure,
+    "latest_death": _latest_death,
     "count_alive_over_60_months": _count(lambda p: (p["status"] == "AWOD") & (p["os_months"] > 60)),
-    "died_in_therapy_size": lambda p: float(
-        p.loc[p["toxicity"] == "Death during therapy", "diameter_initial_cm"].iloc[0]),
+    "died_in_therapy_size": _one_row(lambda p: p["toxicity"] == "Death during therapy", "diameter_initial_cm",
+                                     "Nobody died during therapy in these data."),
     "count_lf_over_10cm": _count(lambda p: p["local_failure"] & (p["diameter_initial_cm"] > 10)),
     "count_at_risk_24_under_10cm_before_rt": _count(
         lambda p: (p["lc_months"] >= 24) & (p["diameter_before_rt_cm"] < 10)),
@@ -301,6 +443,53 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "cause_of_death": NotComputable("Table 3 gives no cause of death beyond 'dead of disease'."),
 }
 
+
+
+def _censored_before_last_death(p: pd.DataFrame) -> float | NotComputable:
+    dead = p["status"] == "DOD"
+    if not dead.any():
+        return NotComputable("Nobody died in these data, so there is no last death.")
+    return float(((~dead) & (p["os_months"] < p.loc[dead, "os_months"].max())).sum())
+
+
+#: Facts of the data that claims' notes state (``audit.NOTE_CONDITIONS``); not claims themselves.
+FACTS: dict[str, Callable[[pd.DataFrame], float | NotComputable]] = {
+    "count_initial_11cm": _count(lambda p: p["diameter_initial_cm"] == 11),
+    "censored_before_last_death": _censored_before_last_death,
+    "count_at_risk_24_reduced_below_10cm": _count(
+        lambda p: (p["lc_months"] >= 24) & (p["diameter_before_rt_cm"] < 10) & (p["diameter_initial_cm"] >= 10)),
+    "count_leucopenia": _count(lambda p: p["toxicity"].str.startswith("Leucopenia")),
+    "count_one_cycle": _count(lambda p: ~p["regimen_complete"]),
+    "count_one_cycle_with_skin_toxicity": _count(
+        lambda p: ~p["regimen_complete"] & p["toxicity"].str.startswith("Skin toxicity")),
+}
+
+
+def fact(key: str, patients: pd.DataFrame) -> float | Described | NotComputable | PaperRoom:
+    """A fact a note states: a key of ``FACTS``, else of ``QUANTITIES`` (``compute``).
+
+    Parameters
+    ----------
+    key : str
+        A key of ``FACTS`` or ``QUANTITIES``.
+    patients : DataFrame
+        Table 3 with the derived columns.
+
+    Returns
+    -------
+    float, Described, NotComputable or PaperRoom
+        As ``compute``.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> patients = data.with_derived_columns(data.load_patients())
+    >>> fact("censored_before_last_death", patients), fact("count_grade3", patients)
+    (0.0, 8)
+    """
+    if key in FACTS:
+        return FACTS[key](patients)
+    return compute(key, patients)
 
 #: Second numbers shown beside misleading claims (``contrast`` in ``data/claims.csv``).
 CONTRASTS: dict[str, Contrast] = {

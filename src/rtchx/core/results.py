@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,30 +19,40 @@ class Headline:
     median's interval is read off that band (``inf`` where an edge never reaches
     50%); follow-up is the reverse Kaplan-Meier median. The fields keep the order
     and names of ``python -m rtchx results --json``.
+
+    An estimate the data in hand cannot give is never NaN or a carried-on value:
+    a rate past the last follow-up is None, a median the curve never reaches stays
+    ``inf`` (as its interval's edges, and the JSON prints null), and
+    ``not_computable`` maps each such field to the reason; ``as_dict`` adds that map
+    only when it is not empty, so the JSON of data that give every estimate is unchanged.
     """
 
     n_patients: int
     local_failures: int
     deaths: int
-    lc_2y: float
-    lc_5y: float
-    lc_5y_ci_low: float
-    lc_5y_ci_high: float
+    lc_2y: float | None
+    lc_5y: float | None
+    lc_5y_ci_low: float | None
+    lc_5y_ci_high: float | None
     lc_at_risk_2y: int
     lc_restricted_mean_months: float
     lc_restricted_mean_horizon_months: float
     os_median_months: float
     os_median_ci_low: float
     os_median_ci_high: float
-    os_2y: float
-    os_5y: float
-    os_5y_ci_low: float
-    os_5y_ci_high: float
+    os_2y: float | None
+    os_5y: float | None
+    os_5y_ci_low: float | None
+    os_5y_ci_high: float | None
     followup_median_months: float
+    not_computable: dict[str, str] = dataclasses.field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, float | int]:
-        """The fields as a flat dict, in field order (the command line's JSON)."""
-        return dataclasses.asdict(self)
+    def as_dict(self) -> dict[str, float | int | None | dict[str, str]]:
+        """The fields as a flat dict, in field order (the command line's JSON); ``not_computable`` only if any."""
+        out = dataclasses.asdict(self)
+        if not out["not_computable"]:
+            del out["not_computable"]
+        return out
 
 
 def headline(patients: pd.DataFrame) -> Headline:
@@ -68,28 +79,48 @@ def headline(patients: pd.DataFrame) -> Headline:
     """
     lc = survival.kaplan_meier(patients, "local_control")
     os_fit = survival.kaplan_meier(patients, "overall_survival")
-    lc_band = survival.confidence_at(lc, 60)
-    os_band = survival.confidence_at(os_fit, 60)
+    missing: dict[str, str] = {}
+
+    def at(fit, months: float, *fields: str) -> tuple[float | None, ...]:
+        """The estimate at ``months`` and its band, or None for each field (with the reason) past the data."""
+        beyond = survival.beyond_follow_up(fit, months)
+        if beyond is not None:
+            missing.update(dict.fromkeys(fields, beyond))
+            return (None,) * len(fields)
+        band = survival.confidence_at(fit, months)
+        return (survival.survival_at(fit, months), band.low, band.high)[:len(fields)]
+
+    lc_2y, = at(lc, 24, "lc_2y")
+    lc_5y, lc_low, lc_high = at(lc, 60, "lc_5y", "lc_5y_ci_low", "lc_5y_ci_high")
+    os_2y, = at(os_fit, 24, "os_2y")
+    os_5y, os_low, os_high = at(os_fit, 60, "os_5y", "os_5y_ci_low", "os_5y_ci_high")
     os_median = survival.median_with_ci(os_fit)
+    if math.isinf(os_median.months):   # kept infinite, as the book's months_text and the interval's edges read it
+        missing["os_median_months"] = (f"not reached: overall survival stays above 50% up to the last follow-up "
+                                       f"at {float(os_fit.durations.max()):g} months")
+    follow_up = survival.follow_up(patients).median_reverse_km
+    if math.isinf(follow_up):
+        missing["followup_median_months"] = "not reached: too few patients were last seen alive"
     return Headline(
         n_patients=int(len(patients)),
         local_failures=int(patients["local_failure"].sum()),
         deaths=int((patients["status"] == "DOD").sum()),
-        lc_2y=survival.survival_at(lc, 24),
-        lc_5y=survival.survival_at(lc, 60),
-        lc_5y_ci_low=lc_band.low,
-        lc_5y_ci_high=lc_band.high,
+        lc_2y=lc_2y,
+        lc_5y=lc_5y,
+        lc_5y_ci_low=lc_low,
+        lc_5y_ci_high=lc_high,
         lc_at_risk_2y=survival.at_risk(patients, "local_control", 24),
         lc_restricted_mean_months=survival.restricted_mean(lc),
         lc_restricted_mean_horizon_months=float(lc.durations.max()),
         os_median_months=os_median.months,
         os_median_ci_low=os_median.low,
         os_median_ci_high=os_median.high,
-        os_2y=survival.survival_at(os_fit, 24),
-        os_5y=survival.survival_at(os_fit, 60),
-        os_5y_ci_low=os_band.low,
-        os_5y_ci_high=os_band.high,
-        followup_median_months=survival.follow_up(patients).median_reverse_km,
+        os_2y=os_2y,
+        os_5y=os_5y,
+        os_5y_ci_low=os_low,
+        os_5y_ci_high=os_high,
+        followup_median_months=follow_up,
+        not_computable=missing,
     )
 
 

@@ -114,6 +114,39 @@ def survival_at(fit: KaplanMeierFitter, months: float) -> float:
     return float(fit.survival_function_at_times(months).iloc[0])
 
 
+def beyond_follow_up(fit: KaplanMeierFitter, months: float) -> str | None:
+    """Why the fit has no estimate at ``months``, or None if it has one.
+
+    A Kaplan-Meier curve is known up to the last observed time; past it, only if
+    the curve has already fallen to zero. lifelines would carry the last value on
+    (or, for a median never reached, return infinity); this says so instead.
+
+    Parameters
+    ----------
+    fit : KaplanMeierFitter
+        A fit from ``kaplan_meier``.
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    str or None
+        "not estimable beyond the last follow-up at X months" where the time lies
+        past the data, else None.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> fit = kaplan_meier(data.load_patients(), "local_control")
+    >>> beyond_follow_up(fit, 60) is None, beyond_follow_up(fit, 130)
+    (True, 'not estimable beyond the last follow-up at 124 months')
+    """
+    last = float(fit.durations.max())
+    if months <= last or survival_at(fit, last) == 0:
+        return None
+    return f"not estimable beyond the last follow-up at {last:g} months"
+
+
 def at_risk(patients: pd.DataFrame, name: str, months: float) -> int:
     """Patients still at risk at a time: followed for at least that long without an earlier event.
 
@@ -710,7 +743,11 @@ def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
         ``endpoint`` and ``grouping`` (keys of ``ENDPOINTS`` and ``GROUPINGS``);
         ``group_1``, ``patients_1``, ``events_1`` and the same for ``_2`` (the two
         groups sorted by name); ``events`` (both groups), ``share`` (the smaller
-        group's share of the patients), ``chi2`` and ``p`` (chi-square approximation).
+        group's share of the patients), ``chi2`` and ``p`` (chi-square approximation)
+        and ``not_computable``: "" for a test, else why there is none on these data
+        (every patient in one group: ``group_2`` is "" with no patients; or no event
+        in either group), and then ``chi2`` and ``p`` are missing (None, which pandas
+        shows as NaN in a column of numbers), never a p of 1.
 
     Example
     -------
@@ -722,13 +759,29 @@ def subgroup_tests(patients: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for name in ENDPOINTS:
+        _, events = endpoint(patients, name)
         for grouping, group_of in GROUPINGS.items():
-            test = logrank(patients, name, group_of(patients))
-            if len(test.groups) != 2:
-                raise ValueError(f"grouping {grouping!r} gives {len(test.groups)} groups, not two")
-            first, second = test.groups
+            groups = pd.Series(list(group_of(patients)), index=patients.index).astype(str)
+            names = sorted(groups.unique())
+            if len(names) > 2:
+                raise ValueError(f"grouping {grouping!r} gives {len(names)} groups, not two")
+            outcomes = [GroupOutcome(g, int((groups == g).sum()), int(events[groups == g].sum())) for g in names]
+            reason = ""
+            if len(outcomes) < 2:
+                reason = "every patient is in one group, so there is nothing to compare"
+                outcomes.append(GroupOutcome("", 0, 0))
+            elif not events.any():
+                reason = "no event in either group, so the groups cannot be compared"
+            first, second = outcomes
+            chi2, p = None, None
+            if not reason:
+                test = logrank(patients, name, groups)
+                chi2, p = test.statistic, test.p
+            total = first.patients + second.patients
             rows.append({"endpoint": name, "grouping": grouping,
                          "group_1": first.name, "patients_1": first.patients, "events_1": first.events,
                          "group_2": second.name, "patients_2": second.patients, "events_2": second.events,
-                         "events": test.events, "share": test.smaller_share, "chi2": test.statistic, "p": test.p})
+                         "events": first.events + second.events,
+                         "share": min(first.patients, second.patients) / total, "chi2": chi2, "p": p,
+                         "not_computable": reason})
     return pd.DataFrame(rows)
