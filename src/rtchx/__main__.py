@@ -86,6 +86,9 @@ def analysis_line(row: dict) -> str:
         flips = ", ".join(f"{k:.2f}" for k in row["flips_two_sided"]) or "none"
         return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} "
                 f"two-sided p crosses {row['level']:g} at Weibull k = {flips}")
+    if "not_computable" in row:
+        return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} {row['shape']:<20} "
+                f"not computable: {row['not_computable']}")
     return (f"{row['analysis']:<14} {row['comparator']:<24} {row['size_basis']:<9} {row['shape']:<20} "
             f"E = {row['expected_events']:6.2f}  O/E = {row['o_over_e']:.2f} "
             f"({row['o_over_e_ci_low']:.2f}-{row['o_over_e_ci_high']:.2f})  p exact = {row['p_exact']:.3f}"
