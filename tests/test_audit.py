@@ -12,6 +12,7 @@ import pytest
 from rtchx.book import prose, reasons, tables
 from rtchx.core import audit, data, quantities
 from rtchx.core.audit import Caveat, Status
+from rtchx.core.schema import DataValidationError
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,8 @@ def test_classify(args, status):
 def test_unknown_check_key_is_an_error_not_a_skip(claims, patients):
     broken = claims.copy()
     broken.loc[0, "check"] = "no_such_check"
-    with pytest.raises(KeyError, match="no_such_check"):
+    with pytest.raises(DataValidationError, match=r"row 1 \(line 2\), id t1_age_median, column 'check': "
+                                                  r"unknown check 'no_such_check'"):
         audit.ledger(broken, patients)
 
 

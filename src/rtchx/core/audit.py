@@ -54,7 +54,7 @@ from pathlib import Path
 import pandas as pd
 
 from rtchx.core import phrases, quantities, survival
-from rtchx.core.schema import Problem
+from rtchx.core.schema import DataValidationError, Problem
 
 
 class Status(Enum):
@@ -435,7 +435,10 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
         "") and ``note_suppressed`` (a ``SuppressedNote`` where the note was left
         out, else None); ``rtchx.book.reasons`` puts all of it in words.
 
-    Unknown check keys, denominators and note conditions raise KeyError. A check
+    Claims that break the rules of ``claim_problems`` (an unknown check key,
+    contrast or note condition; a percentage of a count without a denominator)
+    raise ``DataValidationError``, naming the row and column, before anything is
+    computed: a chapter on such data stops with the message ``validate`` gives. A check
     that cannot be made on ``patients`` (an edited table, say, without the
     case-report patient) raises ValueError; its claim is then not computable, with
     the reason.
@@ -450,6 +453,9 @@ def ledger(claims: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
     >>> table.set_index("id").loc["r_latest_death", "caveat"]
     <Caveat.MISLEADING: 'misleading'>
     """
+    problems = claim_problems(claims, None)
+    if problems:
+        raise DataValidationError(problems)
     reported = dict(zip(claims["id"], claims["reported"], strict=True))
     quantity = dict(zip(claims["id"], claims["quantity"], strict=True))
     rows = []
@@ -888,8 +894,9 @@ def claim_problems(claims: pd.DataFrame, chapters: Path | None, file: str = "cla
     other command does before it runs, so that a claim the audit cannot handle is
     reported as a data problem rather than found later as a traceback.
 
-    * ``check`` must be a key of ``quantities.QUANTITIES``, and ``contrast``, where
-      given, one of ``quantities.CONTRASTS``;
+    * ``check`` must be a key of ``quantities.QUANTITIES``, ``contrast``, where
+      given, one of ``quantities.CONTRASTS``, and ``note_while``, where given, one
+      of ``NOTE_CONDITIONS``;
     * ``chapter`` must name a notebook in ``chapters`` (skipped if None;
       ``data.find_chapters`` says which folder);
     * a claim in % whose check is a count (its key starts with ``count_``) needs a
@@ -932,6 +939,10 @@ def claim_problems(claims: pd.DataFrame, chapters: Path | None, file: str = "cla
         if contrast and contrast not in quantities.CONTRASTS:
             problem("contrast", f"unknown contrast {contrast!r}; expected one of "
                                 f"{', '.join(sorted(quantities.CONTRASTS))}")
+        condition = getattr(claim, "note_while", "") or ""
+        if isinstance(condition, str) and condition and condition not in NOTE_CONDITIONS:
+            problem("note_while", f"unknown note condition {condition!r}; expected one of "
+                                  f"{', '.join(NOTE_CONDITIONS)}")
         if notebooks is not None and claim.chapter not in notebooks:
             problem("chapter", f"no chapter {claim.chapter!r}: there is no {claim.chapter}.ipynb in {chapters}")
         denominator = getattr(claim, "denominator", None)
