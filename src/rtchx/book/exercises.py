@@ -24,8 +24,9 @@ from IPython.display import Markdown
 from scipy.stats import norm
 
 from rtchx.book import glue
+from rtchx.book.prose import count_words
 from rtchx.book.tables import join_words
-from rtchx.core import compare, data, design, survival
+from rtchx.core import audit, compare, data, design, survival
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,7 @@ def _work_km_first_step(i: Inputs) -> str:
     table = survival.product_limit_table(*survival.endpoint(p, "overall_survival"))
     first = table[table["events"] > 0].iloc[0]
     n, d = int(first["at_risk"]), int(first["events"])
-    return (f"The first death comes at {_months(first['time'])}, with {n} patients at risk and {d} "
+    return (f"The first death comes at {_months(first['time'])}, with {count_words(n, 'patient')} at risk and {d} "
             f"{'death' if d == 1 else 'deaths'}: S = ({n} − {d})/{n} = {first['survival']:.3f}.")
 
 
@@ -292,8 +293,11 @@ def _work_closest(i: Inputs) -> str:
     target = i.reported["d_metastases_pct"]
     low = math.floor(target / 100 * len(p))
     options = [f"{k}/{len(p)} = {100 * k / len(p):.1f}%" for k in (low, low + 1)]
+    counts = audit.granularity(target, len(p))   # the audit's own rule, so that both divide by the same n
+    verdict = (f"and no count of {len(p)} patients gives {target:g}%, even rounded up or down" if not counts else
+               f"and {join_words(f'{k}/{len(p)}' for k in counts)} can be printed as {target:g}%")
     return (f"Only whole patients are possible: {options[0]} and {options[1]}. The closer to {target:g}% is "
-            f"{round(target / 100 * len(p))}, and no count of {len(p)} patients gives {target:g}% exactly.")
+            f"{round(target / 100 * len(p))}, {verdict}.")
 
 
 def _work_hazard(i: Inputs) -> str:
