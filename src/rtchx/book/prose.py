@@ -986,7 +986,7 @@ def hypothesis_support_sentence(support, median: float, pct: float, patients: in
     ... # doctest: +ELLIPSIS
     'How much does the fit prove? Of all 28 sets of 2 deaths, 19 already give a median of 26 months...'
     """
-    text = (f"How much does the fit prove? Of all {support.sets} sets of {support.size} deaths, "
+    text = (f"How much does the fit prove? Of all {support.sets} sets of {count_words(support.size, 'death')}, "
             f"{support.median_fits} already give a median of {median:g} months, so the five-year rate does most "
             f"of the sorting, and {support.both_fit} give both figures.")
     if support.needs_censoring:
@@ -1033,7 +1033,8 @@ def other_denominators_sentence(pct: float, candidates: dict[int, list[int]], pa
     text = (f"Of groups of up to {patients} patients, {pct:g}% can only be {shares}. It may be a share of some "
             "other group, or a typing error.")
     if patients - other in candidates:
-        text += (f" One of these groups, {patients - other}, is the {patients} patients less the {other} deaths "
+        text += (f" One of these groups, {patients - other}, is the {patients} patients less the "
+                 f"{count_words(other, 'death')} "
                  "the paper does not put down to metastases: a guess that fits the hypothesis above, nothing more.")
     return text
 
