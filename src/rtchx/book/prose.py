@@ -202,7 +202,7 @@ def failures_then_death_sentence(dead: int, failures: int) -> str:
         return "Nobody failed locally."
     subject = some_of(dead, failures, "local failure")
     verb = "was" if _singular_subject(dead, failures) else "were"
-    count = f" ({dead} of {failures})" if failures > 1 else ""
+    count = f" ({dead} of {failures})" if dead == failures > 1 else ""
     return f"{subject[0].upper()}{subject[1:]} {verb} followed by death{count}."
 
 
