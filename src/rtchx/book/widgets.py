@@ -371,8 +371,12 @@ class KaplanMeierByHand(_Explorer):
 
     def _body_html(self) -> str:
         # the static view shows two key steps: the first event, and the whole table
-        first, whole = self.compute(1), self.compute(self.step.max)
         label = endpoint_label(self.endpoint.value).lower()
+        if self.step.max == 0:   # no event at all (nobody died, say): the start is the whole table
+            start = self.compute(0)
+            return self._html(start) + _figure_html(self.figure(start), f"The {label} curve: no event, so it stays "
+                                                    "at 1 throughout.")
+        first, whole = self.compute(1), self.compute(self.step.max)
         return (self._html(first) + _figure_html(self.figure(first), f"The {label} curve drawn up to its first "
                                                  "event, the rest of the curve faint.")
                 + self._html(whole) + _figure_html(self.figure(whole), f"The whole {label} curve, worked step by "
