@@ -232,6 +232,8 @@ def _product_limit_steps(durations, events, upto: float) -> tuple[str, float]:
 def _work_km_first_step(i: Inputs) -> str:
     p = i.patients
     table = survival.product_limit_table(*survival.endpoint(p, "overall_survival"))
+    if not (table["events"] > 0).any():
+        return "Nobody dies in this table, so the estimate stays at 1 throughout."
     first = table[table["events"] > 0].iloc[0]
     n, d = int(first["at_risk"]), int(first["events"])
     return (f"The first death comes at {_months(first['time'])}, with {count_words(n, 'patient')} at risk and {d} "
@@ -241,12 +243,16 @@ def _work_km_first_step(i: Inputs) -> str:
 def _work_lc_5y(i: Inputs) -> str:
     p = i.patients
     steps, value = _product_limit_steps(*survival.endpoint(p, "local_control"), 60)
+    if not steps:
+        return "No local failure occurs by 60 months, so local control stays at 1.00."
     return f"Multiply the shares surviving each local failure up to 60 months: {steps}. The product is {value:.2f}."
 
 
 def _work_os_median(i: Inputs) -> str:
     p = i.patients
     table = survival.product_limit_table(*survival.endpoint(p, "overall_survival"))
+    if not (table["survival"] <= 0.5).any():
+        return "The curve never reaches 50%, so the median is not reached."
     below = table[table["survival"] <= 0.5].iloc[0]
     before = table[table["time"] < below["time"]]["survival"].iloc[-1]
     return (f"The curve first reaches 50% or less at {below['time']:g} months, where it steps from "
@@ -342,6 +348,8 @@ def _work_cif(i: Inputs) -> str:
             steps.append(f"at {r.time:g} months {free:.3f} × {failures}/{r.at_risk}")
             total += free * failures / r.at_risk
         free = r.survival
+    if not steps:
+        return "No local failure occurs by 60 months, so the cumulative incidence is 0."
     return (f"Multiply the chance of still being free of any event just before each local failure by the share "
             f"failing then: {'; '.join(steps)}. The sum is {total:.3f}.")
 
