@@ -1,5 +1,7 @@
 """The sentences that change with the data say what the numbers say."""
 
+import doctest
+
 from rtchx.book import prose
 
 
@@ -126,3 +128,73 @@ def test_audit_hypothesis_sentences():
     assert "One of these" not in prose.other_denominators_sentence(66, {3: [2], 6: [4], 9: [6]}, 11, 3)
     single = prose.single_size_sentence([(11, 11.0)], 5)
     assert single.startswith("patient 11 was treated after an R2 resection") and "would count 4" in single
+
+
+# --- words that follow counts (issue 15): worked out by hand ---------------------------------------
+
+def test_number_words_and_plurals_follow_the_count():
+    assert [prose.number_word(n) for n in (0, 1, 2, 10, 11, 12, 13)] == [
+        "no", "one", "two", "ten", "eleven", "twelve", "13"]
+    assert prose.count_words(1, "local failure") == "1 local failure"
+    assert prose.count_words(2, "local failure") == "2 local failures"
+    assert prose.count_words(0, "death", spelt=True) == "no deaths"
+    assert prose.count_words(10, "patient", spelt=True) == "ten patients"
+
+
+def test_both_all_and_none_are_said_only_of_the_right_count():
+    assert prose.every_one(2, "local failure") == "both local failures"
+    assert prose.every_one(1, "local failure") == "the one local failure"
+    assert prose.every_one(0, "local failure") == "no local failure"
+    assert prose.every_one(11, "patient") == "all eleven patients"
+    assert prose.every_one(4, "patient", spelt=False) == "all 4 patients"
+    assert prose.some_of(3, 4, "patient") == "3 of the 4 patients"
+    assert prose.some_of(0, 2, "death") == "neither death"
+    assert prose.some_of(0, 3, "death") == "none of the 3 deaths"
+    assert prose.failures_then_death_sentence(2, 2) == "Both local failures were followed by death (2 of 2)."
+    assert prose.failures_then_death_sentence(1, 1) == "The one local failure was followed by death."
+    assert prose.failures_then_death_sentence(1, 2) == "1 of the 2 local failures was followed by death."
+    assert prose.r2_deaths_sentence(3, 4) == "3 of the 4 patients treated after an R2 resection died."
+
+
+def test_verdicts_follow_the_audit():
+    assert prose.agreement_verb(True) == "reproduces" and prose.agreement_verb(False) == "does not reproduce"
+    assert prose.agreement_verb(True, verb="match") == "matches"
+    assert prose.agreement_verb(None, verb="match") == "cannot be checked against"
+    named = [("the two-year rate", True), ("the five-year rate", False), ("the number at risk", True)]
+    assert prose.reproduction_summary(named) == (
+        "the two-year rate and the number at risk reproduce; the five-year rate does not")
+    assert prose.reproduction_summary([(n, True) for n, _ in named]) == "these numbers reproduce"
+    assert prose.reproduction_summary([(n, False) for n, _ in named]) == "these numbers do not reproduce"
+    assert prose.group_agrees([True, None]) is None and prose.group_agrees([None, False]) is False
+    assert prose.survival_verdicts_sentence(True, False, False).startswith(
+        "The figures for local control reproduce; those for overall survival do not, and neither does")
+    assert prose.survival_verdicts_sentence(False, False, True).startswith(
+        "The figures for local control do not reproduce; nor do those for overall survival, but the five-year "
+        "disease-free rate does,")
+    assert prose.size_counts_verdict(6, 5, 5, 4) == "Both counts are off by one in the same direction."
+    assert prose.size_counts_verdict(5, 5, 4, 4) == "Both counts agree with the text."
+    assert prose.size_counts_verdict(5, 5, 5, 4) == (
+        "The count at diagnosis agrees with the text; the count before radiotherapy does not.")
+    assert prose.eleven_cm_sentence(3, 5, 5, 4, 4) == ""
+
+
+NEW_HELPERS = [prose.number_word, prose.plural, prose.count_words, prose.every_one, prose.some_of,
+               prose.agreement_verb, prose.reproduction_summary, prose.failure_times_sentence,
+               prose.r2_deaths_sentence, prose.failures_then_death_sentence, prose.follow_up_split_sentence,
+               prose.swimmer_counts, prose.os_censoring_clause, prose.dead_of_disease_clause,
+               prose.size_counts_verdict, prose.eleven_cm_sentence, prose.large_share_consequence,
+               prose.checked_rows_sentence, prose.as_reported_clause, prose.group_agrees,
+               prose.survival_verdicts_sentence, prose.os_from_table_sentence, prose.lc_as_reported,
+               prose.median_reached, prose.steps_sentence, prose.failures_by_size_sentence,
+               prose.followup_alive_sentence, prose.followup_median_sentence, prose.table1_summary_verdict,
+               prose.headline_os_verdict, prose.dfs_audit_sentence, prose.followup_audit_sentence]
+
+
+def test_the_examples_of_the_count_and_verdict_helpers_run():
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for function in NEW_HELPERS:
+        found = doctest.DocTestFinder(recurse=False).find(function, globs=vars(prose).copy())
+        assert found and found[0].examples, f"{function.__name__} has no Example section"
+        for test in found:
+            runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0

@@ -24,8 +24,9 @@ from IPython.display import Markdown
 from scipy.stats import norm
 
 from rtchx.book import glue
+from rtchx.book.prose import count_words
 from rtchx.book.tables import join_words
-from rtchx.core import compare, data, design, survival
+from rtchx.core import audit, compare, data, design, survival
 
 
 @dataclass(frozen=True)
@@ -231,21 +232,27 @@ def _product_limit_steps(durations, events, upto: float) -> tuple[str, float]:
 def _work_km_first_step(i: Inputs) -> str:
     p = i.patients
     table = survival.product_limit_table(*survival.endpoint(p, "overall_survival"))
+    if not (table["events"] > 0).any():
+        return "Nobody dies in this table, so the estimate stays at 1 throughout."
     first = table[table["events"] > 0].iloc[0]
     n, d = int(first["at_risk"]), int(first["events"])
-    return (f"The first death comes at {_months(first['time'])}, with {n} patients at risk and {d} "
+    return (f"The first death comes at {_months(first['time'])}, with {count_words(n, 'patient')} at risk and {d} "
             f"{'death' if d == 1 else 'deaths'}: S = ({n} − {d})/{n} = {first['survival']:.3f}.")
 
 
 def _work_lc_5y(i: Inputs) -> str:
     p = i.patients
     steps, value = _product_limit_steps(*survival.endpoint(p, "local_control"), 60)
+    if not steps:
+        return "No local failure occurs by 60 months, so local control stays at 1.00."
     return f"Multiply the shares surviving each local failure up to 60 months: {steps}. The product is {value:.2f}."
 
 
 def _work_os_median(i: Inputs) -> str:
     p = i.patients
     table = survival.product_limit_table(*survival.endpoint(p, "overall_survival"))
+    if not (table["survival"] <= 0.5).any():
+        return "The curve never reaches 50%, so the median is not reached."
     below = table[table["survival"] <= 0.5].iloc[0]
     before = table[table["time"] < below["time"]]["survival"].iloc[-1]
     return (f"The curve first reaches 50% or less at {below['time']:g} months, where it steps from "
@@ -292,8 +299,11 @@ def _work_closest(i: Inputs) -> str:
     target = i.reported["d_metastases_pct"]
     low = math.floor(target / 100 * len(p))
     options = [f"{k}/{len(p)} = {100 * k / len(p):.1f}%" for k in (low, low + 1)]
+    counts = audit.granularity(target, len(p))   # the audit's own rule, so that both divide by the same n
+    verdict = (f"and no count of {len(p)} patients gives {target:g}%, even rounded up or down" if not counts else
+               f"and {join_words(f'{k}/{len(p)}' for k in counts)} can be printed as {target:g}%")
     return (f"Only whole patients are possible: {options[0]} and {options[1]}. The closer to {target:g}% is "
-            f"{round(target / 100 * len(p))}, and no count of {len(p)} patients gives {target:g}% exactly.")
+            f"{round(target / 100 * len(p))}, {verdict}.")
 
 
 def _work_hazard(i: Inputs) -> str:
@@ -338,6 +348,8 @@ def _work_cif(i: Inputs) -> str:
             steps.append(f"at {r.time:g} months {free:.3f} × {failures}/{r.at_risk}")
             total += free * failures / r.at_risk
         free = r.survival
+    if not steps:
+        return "No local failure occurs by 60 months, so the cumulative incidence is 0."
     return (f"Multiply the chance of still being free of any event just before each local failure by the share "
             f"failing then: {'; '.join(steps)}. The sum is {total:.3f}.")
 

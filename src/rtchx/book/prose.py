@@ -9,6 +9,341 @@ from __future__ import annotations
 from rtchx.book.tables import GROUPING_LABELS, endpoint_label, join_words
 from rtchx.core.compare import HazardShape, Measure, ShapeKind
 
+#: Numbers a sentence spells out (Chicago style for small counts); larger ones stay as digits.
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve")
+
+
+def number_word(n: int) -> str:
+    """A count as a sentence says it: 'no', 'one' ... 'twelve', then digits.
+
+    Parameters
+    ----------
+    n : int
+        A count, 0 or more.
+
+    Returns
+    -------
+    str
+        The word for 0 to 12 ('no' for 0, as in 'no patients'), else the digits.
+
+    Example
+    -------
+    >>> number_word(11), number_word(0), number_word(13)
+    ('eleven', 'no', '13')
+    """
+    n = int(n)
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """The noun for a count of ``n``: singular for exactly one, else the plural.
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    singular : str
+        The noun, or a noun phrase whose last word takes the plural ('local failure').
+    plural_form : str, optional
+        The plural, where adding 's' is wrong ('patients' needs none: 'person' -> 'people').
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> plural(1, "local failure"), plural(2, "local failure"), plural(0, "death")
+    ('local failure', 'local failures', 'deaths')
+    """
+    return singular if int(n) == 1 else (plural_form or singular + "s")
+
+
+def count_words(n: int, singular: str, plural_form: str | None = None, *, spelt: bool = False) -> str:
+    """A count and its noun, agreeing: '1 local failure', '2 local failures'; spelt out with ``spelt``.
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    singular, plural_form : str
+        As for ``plural``.
+    spelt : bool
+        Spell the count as a word ('eleven patients', 'no deaths') where it is 12 or less.
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> count_words(1, "local failure"), count_words(11, "patient", spelt=True)
+    ('1 local failure', 'eleven patients')
+    """
+    number = number_word(n) if spelt else str(int(n))
+    return f"{number} {plural(n, singular, plural_form)}"
+
+
+def every_one(n: int, singular: str, plural_form: str | None = None, *, spelt: bool = True) -> str:
+    """All of a group of ``n``, as a sentence names it: 'both local failures', 'all eleven patients',
+    'the one local failure', 'no local failure'.
+
+    Parameters
+    ----------
+    n : int
+        The size of the group.
+    singular, plural_form : str
+        As for ``plural``.
+    spelt : bool
+        Spell a count of three or more as a word ('all eleven patients'); else digits ('all 11 patients').
+
+    Returns
+    -------
+    str
+        Lower case; capitalise it at the start of a sentence.
+
+    Example
+    -------
+    >>> every_one(2, "local failure"), every_one(1, "local failure"), every_one(11, "patient")
+    ('both local failures', 'the one local failure', 'all eleven patients')
+    """
+    n = int(n)
+    if n == 0:
+        return f"no {singular}"
+    if n == 1:
+        return f"the one {singular}"
+    if n == 2:
+        return f"both {plural(n, singular, plural_form)}"
+    return f"all {count_words(n, singular, plural_form, spelt=spelt)}"
+
+
+def some_of(k: int, n: int, singular: str, plural_form: str | None = None) -> str:
+    """``k`` of a group of ``n`` as the subject of a sentence: 'all 4 patients', 'both local failures',
+    '3 of the 4 patients', 'none of the 4 patients', 'no patient'.
+
+    Parameters
+    ----------
+    k, n : int
+        How many of how many (0 <= k <= n).
+    singular, plural_form : str
+        As for ``plural``.
+
+    Returns
+    -------
+    str
+        Lower case; capitalise it at the start of a sentence.
+
+    Example
+    -------
+    >>> some_of(4, 4, "patient"), some_of(3, 4, "patient"), some_of(0, 2, "local failure")
+    ('all 4 patients', '3 of the 4 patients', 'neither local failure')
+    """
+    k, n = int(k), int(n)
+    if k == n:
+        return every_one(n, singular, plural_form, spelt=False)
+    if k == 0:
+        return f"neither {singular}" if n == 2 else f"none of the {count_words(n, singular, plural_form)}"
+    return f"{k} of the {count_words(n, singular, plural_form)}"
+
+
+def _singular_subject(k: int, n: int) -> bool:
+    """Whether ``some_of(k, n, ...)`` takes a singular verb ('the one patient was', 'neither was')."""
+    return n <= 1 or k == 1 or (k == 0 and n == 2)
+
+
+def failure_times_sentence(times: list[float]) -> str:
+    """When the local failures occurred, as a sentence that agrees with their number.
+
+    Example
+    -------
+    >>> failure_times_sentence([6, 21])
+    'Local failures occurred at 6 and 21 months.'
+    >>> failure_times_sentence([21]), failure_times_sentence([])
+    ('The one local failure occurred at 21 months.', 'No local failure occurred.')
+    """
+    if not times:
+        return "No local failure occurred."
+    shown = join_words(f"{t:g}" for t in times)
+    if len(times) == 1:
+        return f"The one local failure occurred at {shown} months."
+    return f"Local failures occurred at {shown} months."
+
+
+def r2_deaths_sentence(dead: int, n: int) -> str:
+    """How many of the patients treated after an R2 resection died, in one sentence.
+
+    Example
+    -------
+    >>> r2_deaths_sentence(4, 4)
+    'All 4 patients treated after an R2 resection died (4 of 4).'
+    >>> r2_deaths_sentence(2, 3)
+    '2 of the 3 patients treated after an R2 resection died.'
+    """
+    if n == 0:
+        return "No patient was treated after an R2 resection."
+    subject = some_of(dead, n, "patient")
+    if dead == n and n > 1:
+        return f"{subject[0].upper()}{subject[1:]} treated after an R2 resection died ({dead} of {n})."
+    return f"{subject[0].upper()}{subject[1:]} treated after an R2 resection died."
+
+
+def failures_then_death_sentence(dead: int, failures: int) -> str:
+    """How many local failures were followed by death, in one sentence.
+
+    Example
+    -------
+    >>> failures_then_death_sentence(2, 2)
+    'Both local failures were followed by death (2 of 2).'
+    >>> failures_then_death_sentence(1, 1), failures_then_death_sentence(0, 0)
+    ('The one local failure was followed by death.', 'Nobody failed locally.')
+    """
+    if failures == 0:
+        return "Nobody failed locally."
+    subject = some_of(dead, failures, "local failure")
+    verb = "was" if _singular_subject(dead, failures) else "were"
+    count = f" ({dead} of {failures})" if dead == failures > 1 else ""
+    return f"{subject[0].upper()}{subject[1:]} {verb} followed by death{count}."
+
+
+def follow_up_split_sentence(n_alive: int, shortest_alive: float, n_dead: int, latest_death: float) -> str:
+    """How the survivors' follow-up and the deaths fall in time, in one or two sentences.
+
+    Example
+    -------
+    >>> follow_up_split_sentence(3, 72, 8, 30)
+    'The 3 patients alive without disease were followed for at least 72 months; every death came by month 30.'
+    >>> follow_up_split_sentence(11, 1, 0, float("nan"))
+    'All 11 patients were alive without disease, followed for at least 1 month; nobody died.'
+    """
+    if n_alive == 0:
+        alive = "Nobody was alive without disease at the last visit"
+    elif n_dead == 0:
+        alive = f"{every_one(n_alive, 'patient', spelt=False).capitalize()} were alive without disease, " \
+                f"followed for at least {shortest_alive:.0f} month{'s' if shortest_alive != 1 else ''}"
+    elif n_alive == 1:
+        alive = f"The one patient alive without disease was followed for {shortest_alive:.0f} months"
+    else:
+        alive = (f"The {n_alive} patients alive without disease were followed for at least "
+                 f"{shortest_alive:.0f} months")
+    if n_dead == 0:
+        return alive + "; nobody died."
+    if n_dead == 1:
+        return alive + f"; the one death came in month {latest_death:.0f}."
+    return alive + f"; every death came by month {latest_death:.0f}."
+
+
+def censored_before_last_death(shortest_alive: float, latest_death: float) -> bool:
+    """Whether any patient is censored (last seen alive) before the last death: NaN on either side means no."""
+    return shortest_alive < latest_death
+
+
+def os_censoring_clause(shortest_alive: float, latest_death: float) -> str:
+    """What censoring does to the overall-survival curve, for the chapter on each patient.
+
+    Example
+    -------
+    >>> os_censoring_clause(72, 30)[:48]
+    'For overall survival, nobody is censored before '
+    """
+    if censored_before_last_death(shortest_alive, latest_death):
+        return ("For overall survival, some patients are censored before the last death, so the curve in the next "
+                "chapter is not simply the share of patients alive")
+    return ("For overall survival, nobody is censored before the last death, which makes that curve in the next "
+            "chapter unusually easy to check by hand")
+
+
+def dead_of_disease_clause(n_dead: int) -> str:
+    """What Table 3 says of the deaths' causes: it marks each as dead of disease and records no cause.
+
+    Example
+    -------
+    >>> dead_of_disease_clause(8)[:49]
+    'Table 3 marks all 8 deaths as dead of disease and'
+    """
+    if n_dead == 0:
+        return "Table 3 records no death, so it has none to put down to metastases"
+    if n_dead == 1:
+        return ("Table 3 marks the one death as dead of disease and records no cause, so it cannot show whether it "
+                "came from metastases")
+    return (f"Table 3 marks {every_one(n_dead, 'death', spelt=False)} as dead of disease and records no cause, so "
+            "it cannot show how many came from metastases")
+
+
+def agreement_verb(agrees: bool | None, *, subjects: int = 1, verb: str = "reproduce") -> str:
+    """'reproduces', 'does not reproduce' or 'cannot be checked', agreeing with the number of its subject.
+
+    Parameters
+    ----------
+    agrees : bool or None
+        A claim's ``agrees`` (``rtchx.core.audit.Status.agrees``): None when Table 3 cannot say.
+    subjects : int
+        How many things the verb is said of (1: 'reproduces'; more: 'reproduce').
+    verb : str
+        The verb's plain form: 'reproduce', 'match', 'agree'.
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> agreement_verb(True), agreement_verb(False, subjects=2, verb="match"), agreement_verb(None)
+    ('reproduces', 'do not match', 'cannot be checked')
+    """
+    if agrees is None:
+        return "cannot be checked" + ("" if verb == "reproduce" else " against")
+    one = subjects == 1
+    if agrees:
+        return verb + ("es" if verb.endswith(("ch", "sh", "s", "x")) else "s") if one else verb
+    return f"{'does' if one else 'do'} not {verb}"
+
+
+def reproduction_summary(named: list[tuple[str, bool | None]], *, all_words: str = "these numbers",
+                         verb: str = "reproduce") -> str:
+    """Which of several checked figures reproduce, in one clause: 'these numbers reproduce', or which do and
+    which do not.
+
+    Parameters
+    ----------
+    named : list of (name, agrees)
+        Each figure as a sentence names it, and its ``agrees`` (None: cannot be checked).
+    all_words : str
+        How the clause names them all together when they share one verdict.
+    verb : str
+        The verb's plain form, as for ``agreement_verb``.
+
+    Returns
+    -------
+    str
+        A clause without a final full stop.
+
+    Example
+    -------
+    >>> reproduction_summary([("two-year", True), ("five-year", False)])
+    'two-year reproduces; five-year does not'
+    >>> reproduction_summary([("a", True), ("b", True)])
+    'these numbers reproduce'
+    """
+    verdicts = {agrees for _, agrees in named}
+    if len(verdicts) == 1:
+        verdict = verdicts.pop()
+        if verdict is None:
+            return f"{all_words} cannot be checked"
+        return f"{all_words} {agreement_verb(verdict, subjects=len(named), verb=verb)}"
+    parts = []
+    for verdict in (True, False, None):
+        names = [name for name, agrees in named if agrees is verdict]
+        if not names:
+            continue
+        if verdict is None:
+            parts.append(f"{join_words(names)} {agreement_verb(None, verb=verb)}")
+        elif verdict:
+            parts.append(f"{join_words(names)} {agreement_verb(True, subjects=len(names), verb=verb)}")
+        else:
+            parts.append(f"{join_words(names)} {'does' if len(names) == 1 else 'do'} not")
+    return "; ".join(parts)
+
 
 def benchmarks_verdict(low: float, high: float, benchmarks: dict[str, float]) -> str:
     """Say whether each benchmark rate (name -> fraction) lies inside the interval [low, high]."""
@@ -401,7 +736,8 @@ def like_with_like_verdict(*, whole: tuple[int, float, float], large: list[tuple
     'Against the whole cohort, 2 local failures'
     """
     o, e, p = whole
-    text = (f"Against the whole cohort, {o} local failures were observed where {e:.1f} were expected "
+    text = (f"Against the whole cohort, {count_words(o, 'local failure')} {'was' if o == 1 else 'were'} observed "
+            f"where {e:.1f} were expected "
             f"(one-sided p = {p:.3f}).")
     shown = "; ".join(f"by {name}, {lo} where {le:.1f} were expected" for name, lo, le, _, _ in large)
     text += f" Among the tumours over 10 cm alone, like with like: {shown}."
@@ -588,8 +924,8 @@ def deaths_verdict(hypothesis, reported_median: float, reported_pct: float) -> s
     True
     """
     h = hypothesis
-    text = (f"Table 3 lists {h.dead} deaths, every one as dead of disease; the Results put {h.dead_of_metastases} "
-            f"of them down to metastasized disease, which leaves {h.other}. ")
+    text = (f"Table 3 lists {count_words(h.dead, 'death')}, every one as dead of disease; the Results put "
+            f"{h.dead_of_metastases} of them down to metastasized disease, which leaves {h.other}. ")
     if not h.smallest_sets:
         return text + "No small set of censored deaths reproduces the published overall survival."
     size = len(h.smallest_sets[0])
@@ -650,7 +986,7 @@ def hypothesis_support_sentence(support, median: float, pct: float, patients: in
     ... # doctest: +ELLIPSIS
     'How much does the fit prove? Of all 28 sets of 2 deaths, 19 already give a median of 26 months...'
     """
-    text = (f"How much does the fit prove? Of all {support.sets} sets of {support.size} deaths, "
+    text = (f"How much does the fit prove? Of all {support.sets} sets of {count_words(support.size, 'death')}, "
             f"{support.median_fits} already give a median of {median:g} months, so the five-year rate does most "
             f"of the sorting, and {support.both_fit} give both figures.")
     if support.needs_censoring:
@@ -697,7 +1033,8 @@ def other_denominators_sentence(pct: float, candidates: dict[int, list[int]], pa
     text = (f"Of groups of up to {patients} patients, {pct:g}% can only be {shares}. It may be a share of some "
             "other group, or a typing error.")
     if patients - other in candidates:
-        text += (f" One of these groups, {patients - other}, is the {patients} patients less the {other} deaths "
+        text += (f" One of these groups, {patients - other}, is the {patients} patients less the "
+                 f"{count_words(other, 'death')} "
                  "the paper does not put down to metastases: a guess that fits the hypothesis above, nothing more.")
     return text
 
@@ -722,3 +1059,350 @@ def single_size_sentence(single: list[tuple[int, float]], over_before: int) -> s
         text += (f" If that was the size at diagnosis and the residual tumour measured 10 cm or less, Table 3 "
                  f"would count {over_before - len(large)} tumours over 10 cm before radiotherapy.")
     return text
+
+
+# --- the chapters on the cohort and the patients: counts set beside the paper's text --------------
+
+def size_counts_verdict(table_initial: int, text_initial: int, table_before: int, text_before: int) -> str:
+    """Table 3's counts of tumours over 10 cm (at diagnosis, before radiotherapy) set beside the text's.
+
+    Example
+    -------
+    >>> size_counts_verdict(6, 5, 5, 4)
+    'Both counts are off by one in the same direction.'
+    >>> size_counts_verdict(5, 5, 4, 4)
+    'Both counts agree with the text.'
+    """
+    off_initial, off_before = table_initial - text_initial, table_before - text_before
+    if off_initial == off_before == 0:
+        return "Both counts agree with the text."
+    if off_initial == off_before:
+        return f"Both counts are off by {number_word(abs(off_initial))} in the same direction."
+    if off_initial and off_before:
+        return "Both counts differ from the text's."
+    agrees, differs = ("at diagnosis", "before radiotherapy") if off_before else ("before radiotherapy",
+                                                                                 "at diagnosis")
+    return f"The count {agrees} agrees with the text; the count {differs} does not."
+
+
+def eleven_cm_sentence(n_eleven: int, table_initial: int, text_initial: int, table_before: int,
+                       text_before: int) -> str:
+    """A guess at how both counts came to be one too many: a tumour of exactly 11 cm recorded as 10 cm.
+
+    Empty unless both of Table 3's counts exceed the text's by one and some tumour measured exactly 11 cm.
+
+    Example
+    -------
+    >>> eleven_cm_sentence(3, 6, 5, 5, 4)[:38]
+    '3 tumours measured exactly 11 cm; had '
+    """
+    if not (n_eleven and table_initial - text_initial == 1 and table_before - text_before == 1):
+        return ""
+    return (f"{count_words(n_eleven, 'tumour')} measured exactly 11 cm; had "
+            f"{'one of them' if n_eleven > 1 else 'it'} been recorded as 10 cm when Table 1 was compiled, both "
+            "counts would match. That is a guess at the mechanism, not a finding.")
+
+
+def large_share_consequence(table_before: int, text_before: int) -> str:
+    """What Table 3's count before radiotherapy, against the text's, means for the series' share of large tumours.
+
+    Example
+    -------
+    >>> large_share_consequence(5, 4)
+    "with Table 3's figure the series is, if anything, even more heavily weighted to large tumours than the paper says."
+    """
+    if table_before > text_before:
+        return ("with Table 3's figure the series is, if anything, even more heavily weighted to large tumours "
+                "than the paper says.")
+    if table_before < text_before:
+        return "with Table 3's figure the series is less heavily weighted to large tumours than the paper says."
+    return "here Table 3 gives the same count as the paper."
+
+
+def checked_rows_sentence(agree: int, checkable: int, rows: int) -> str:
+    """How many of a table's checkable rows agree, leading with 'All' only when all do.
+
+    Example
+    -------
+    >>> checked_rows_sentence(7, 7, 9)
+    'All 7 checkable rows of 9 agree'
+    >>> checked_rows_sentence(6, 7, 9)
+    '6 of the 7 checkable rows of 9 agree'
+    """
+    if checkable == 0:
+        return f"None of the {rows} rows can be checked"
+    if agree == checkable:
+        return (f"The one checkable row of {rows} agrees" if checkable == 1 else
+                f"{'Both' if checkable == 2 else 'All ' + str(checkable)} checkable rows of {rows} agree")
+    return f"{agree} of the {checkable} checkable rows of {rows} {'agrees' if agree == 1 else 'agree'}"
+
+
+def as_reported_clause(agrees: bool | None, reported: str) -> str:
+    """'as the paper says', or what the paper says instead, after a figure recomputed from Table 3.
+
+    Example
+    -------
+    >>> as_reported_clause(True, "8"), as_reported_clause(False, "8")
+    ('as the paper says', 'where the paper says 8')
+    """
+    if agrees:
+        return "as the paper says"
+    return f"where the paper says {reported}"
+
+
+def swimmer_counts(n_alive: int, n_dead: int, n_failures: int) -> str:
+    """What the swimmer plot shows, counted: arrows, dots and crosses (for its caption).
+
+    Example
+    -------
+    >>> swimmer_counts(3, 8, 2)
+    '3 bars end in an arrow and 8 in a dot; 2 carry a cross.'
+    >>> swimmer_counts(11, 0, 1)
+    'Every bar ends in an arrow; 1 carries a cross.'
+    """
+    if n_dead == 0:
+        ends = "Every bar ends in an arrow"
+    elif n_alive == 0:
+        ends = "Every bar ends in a dot"
+    else:
+        verb = "ends" if n_alive == 1 else "end"
+        ends = f"{n_alive} {plural(n_alive, 'bar')} {verb} in an arrow and {n_dead} in a dot"
+    crosses = ("none carries a cross" if n_failures == 0 else
+               f"{n_failures} {'carries' if n_failures == 1 else 'carry'} a cross")
+    return f"{ends}; {crosses}."
+
+
+# --- chapter 6: the survival figures beside Table 3 ------------------------------------------------
+
+def group_agrees(values) -> bool | None:
+    """One verdict for several claims: False if any does not hold, None if any cannot be checked, else True.
+
+    Example
+    -------
+    >>> group_agrees([True, True]), group_agrees([True, False]), group_agrees([True, None])
+    (True, False, None)
+    """
+    values = list(values)
+    if any(v is not None and not v for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def survival_verdicts_sentence(lc: bool | None, os: bool | None, dfs: bool | None) -> str:
+    """Which of the paper's survival figures Table 3 reproduces: local control, overall survival and the
+    five-year disease-free rate (each a ``group_agrees`` verdict).
+
+    Example
+    -------
+    >>> survival_verdicts_sentence(True, False, False)[:73]
+    'The figures for local control reproduce; those for overall survival do no'
+    """
+    tail = "which Table 3 fixes even without dates of recurrence (see the last section)."
+    if None in (lc, os, dfs):
+        return (f"The figures for local control {agreement_verb(lc, subjects=2)}, those for overall survival "
+                f"{agreement_verb(os, subjects=2)}, and the five-year disease-free rate, {tail[:-1]}, "
+                f"{agreement_verb(dfs)}.")
+    first = f"The figures for local control {agreement_verb(lc, subjects=2)}"
+    if os == lc:
+        second = "so do those for overall survival" if os else "nor do those for overall survival"
+    else:
+        second = f"those for overall survival {'do' if os else 'do not'}"
+    if dfs == os:
+        third = ("and so does the five-year disease-free rate" if dfs else
+                 "and neither does the five-year disease-free rate")
+    else:
+        third = f"but the five-year disease-free rate {'does' if dfs else 'does not'}"
+    return f"{first}; {second}, {third}, {tail}"
+
+
+def os_from_table_sentence(median_agrees: bool | None, five_agrees: bool | None, n: int,
+                           censored_early: bool) -> str:
+    """Whether the paper's median and five-year overall survival can come from Table 3, and why not.
+
+    Example
+    -------
+    >>> os_from_table_sentence(False, False, 11, False)[:60]
+    'Neither can come from Table 3: nobody is censored before the'
+    """
+    why = (f"nobody is censored before the last death, so the curve is simply the share of patients still alive, "
+           f"and {n} patients can only give steps of one {n}th" if not censored_early else "")
+    after = (" For the published figures to arise, some patients must have been counted differently (censored "
+             "earlier, or with other times) from what Table 3 prints.")
+    if median_agrees is False and five_agrees is False:
+        return (f"Neither can come from Table 3: {why}." if why else "Neither comes out of Table 3.") + after
+    if median_agrees and five_agrees:
+        return "Both come out of Table 3."
+    named = [("The median", median_agrees), ("the five-year rate", five_agrees)]
+    text = reproduction_summary(named) + "."
+    return text + (after if False in (median_agrees, five_agrees) else "")
+
+
+def lc_as_reported(two_agrees: bool | None, five_agrees: bool | None, two: float, five: float) -> str:
+    """'as the paper reports', or what it reports instead, after the recomputed local control.
+
+    Example
+    -------
+    >>> lc_as_reported(True, True, 70, 70), lc_as_reported(True, False, 70, 70)
+    ('as the paper reports', 'where the paper reports 70% and 70%')
+    """
+    if two_agrees and five_agrees:
+        return "as the paper reports"
+    return f"where the paper reports {two:g}% and {five:g}%"
+
+
+def median_reached(median: float) -> str:
+    """'the median is not reached', or where it is.
+
+    Example
+    -------
+    >>> median_reached(float("inf")), median_reached(13.0)
+    ('the median is not reached', 'the median is 13 months')
+    """
+    return "the median is not reached" if median == float("inf") else f"the median is {median:g} months"
+
+
+def steps_sentence(n: int, censored_early: bool) -> str:
+    """How much of the cohort each death removes from the overall-survival curve.
+
+    Example
+    -------
+    >>> steps_sentence(11, False)
+    'Because every death comes before any patient is censored, each death removes exactly one 11th of the cohort.'
+    """
+    if censored_early:
+        return ("Some patients are censored before the last death, so each later death removes a larger share of "
+                "those still at risk.")
+    return (f"Because every death comes before any patient is censored, each death removes exactly one {n}th of "
+            "the cohort.")
+
+
+def failures_by_size_sentence(n_large: int, n_failures: int, reported_failures: int) -> str:
+    """Whether Table 3 bears out the paper's remark that its local failures were all in tumours over 10 cm.
+
+    Example
+    -------
+    >>> failures_by_size_sentence(2, 2, 2)
+    "The paper's observation that both local failures were in tumours over 10 cm is correct (Table 3)."
+    >>> failures_by_size_sentence(1, 1, 2)
+    'In Table 3, the one local failure was in a tumour over 10 cm; the paper counts two.'
+    """
+    if n_failures == 0:
+        return (f"Table 3 has no local failure, where the paper counts {number_word(reported_failures)}, so "
+                "the paper's observation about their tumour size has nothing to rest on.")
+    subject = some_of(n_large, n_failures, "local failure")
+    where = "was in a tumour" if _singular_subject(n_large, n_failures) else "were in tumours"
+    if n_failures == reported_failures and n_large == n_failures:
+        return f"The paper's observation that {subject} {where} over 10 cm is correct (Table 3)."
+    text = f"In Table 3, {subject} {where} over 10 cm"
+    if n_failures != reported_failures:
+        return text + f"; the paper counts {number_word(reported_failures)}."
+    return text + ", so the paper's observation does not hold."
+
+
+def followup_alive_sentence(reported_alive: float, median_alive: float, median_all: float) -> str:
+    """The Results' median follow-up 'of patients alive' set beside Table 3's medians.
+
+    Example
+    -------
+    >>> followup_alive_sentence(26, 106, 26)[-51:]
+    '(26), so the Results probably mislabel that median.'
+    """
+    text = f'The Results add that the median follow-up "of patients alive" was {reported_alive:.0f} months'
+    if reported_alive == median_alive:
+        return text + ", which Table 3 reproduces."
+    text += f", but the patients alive were followed for a median of {median_alive:.0f} months"
+    if reported_alive == median_all:
+        return (text + f"; {reported_alive:.0f} is instead the median of *all* patients' times ({median_all:.0f}), "
+                "so the Results probably mislabel that median.")
+    return text + f", and the median of *all* patients' times is {median_all:.0f}."
+
+
+def followup_median_sentence(reported: float, follow_up) -> str:
+    """Which of the three definitions of median follow-up (``survival.FollowUp``) gives the reported median.
+
+    Example
+    -------
+    >>> from types import SimpleNamespace as S
+    >>> followup_median_sentence(48, S(median_all=26, median_alive=106, median_reverse_km=106))
+    'None of the three definitions gives 48'
+    """
+    names = {"median_all": "the median of all times", "median_alive": "the median among patients alive",
+             "median_reverse_km": "the reverse Kaplan-Meier median"}
+    giving = [words for field, words in names.items() if getattr(follow_up, field) == reported]
+    if not giving:
+        return f"None of the three definitions gives {reported:.0f}"
+    return f"{join_words(giving)[0].upper()}{join_words(giving)[1:]} {'gives' if len(giving) == 1 else 'give'} " \
+           f"{reported:.0f}"
+
+
+def table1_summary_verdict(sizes: bool | None, follow_up: bool | None) -> str:
+    """Whether Table 1's size classes and its follow-up summary agree with the patient table (Table 3).
+
+    Example
+    -------
+    >>> table1_summary_verdict(False, False)
+    'The size classes and the follow-up summary do not agree with the patient table.'
+    >>> table1_summary_verdict(True, False)
+    'The size classes agree with the patient table; the follow-up summary does not.'
+    """
+    if sizes == follow_up:
+        return (f"The size classes and the follow-up summary {agreement_verb(sizes, subjects=2, verb='agree')} "
+                "with the patient table.")
+    follow = {True: "does", False: "does not", None: "cannot be checked"}[follow_up]
+    return (f"The size classes {agreement_verb(sizes, subjects=2, verb='agree')} with the patient table; the "
+            f"follow-up summary {follow}.")
+
+
+# --- chapter 9: the audit's paragraphs on the discrepancies ---------------------------------------
+
+def headline_os_verdict(median_agrees: bool | None, five_agrees: bool | None) -> str:
+    """Whether the paper's headline survival figures (median and five-year overall survival) follow from Table 3.
+
+    Example
+    -------
+    >>> headline_os_verdict(False, False)[-33:]
+    'and neither follows from Table 3.'
+    """
+    lead = "The paper's median overall survival and five-year rate are its headline survival figures, and "
+    if median_agrees is False and five_agrees is False:
+        return lead + "neither follows from Table 3."
+    if median_agrees and five_agrees:
+        return lead + "both follow from Table 3."
+    return lead + reproduction_summary([("the median", median_agrees), ("the five-year rate", five_agrees)]) + "."
+
+
+def dfs_audit_sentence(position: str, os_agrees: bool | None, dfs_agrees: bool | None) -> str:
+    """The paper's five-year disease-free survival against the value Table 3 fixes, and how it sits beside the
+    five-year overall survival.
+
+    Example
+    -------
+    >>> dfs_audit_sentence("outside", False, False)[:47]
+    "and the paper's figure lies outside it. Both of"
+    """
+    text = f"and the paper's figure lies {position} it."
+    if os_agrees is False and dfs_agrees is False:
+        return text + (" Both of the paper's five-year survival figures that Table 3 determines, overall and "
+                       "disease-free, differ from what its own table gives, and the hypothesis above may link them.")
+    differ = [name for name, agrees in (("overall", os_agrees), ("disease-free", dfs_agrees)) if agrees is False]
+    if not differ:
+        return text + (" Neither of the paper's five-year survival figures that Table 3 determines, overall and "
+                       "disease-free, differs from what its own table gives.")
+    return text + (f" Of the paper's five-year survival figures that Table 3 determines, only the {differ[0]} one "
+                   "differs from what its own table gives.")
+
+
+def followup_audit_sentence(median_reproduced: bool, alive_is_all: bool) -> str:
+    """The audit's summary of the follow-up figures: does any definition give Table 1's median, and is the Results'
+    median 'of patients alive' the median over all patients?
+
+    Example
+    -------
+    >>> followup_audit_sentence(False, True)
+    'none reproduces the median of Table 1, and the Results\\' median follow-up "of patients alive" is the median \
+over all patients.'
+    """
+    text = "one reproduces the median of Table 1" if median_reproduced else "none reproduces the median of Table 1"
+    if alive_is_all:
+        return text + ', and the Results\' median follow-up "of patients alive" is the median over all patients.'
+    return text + "."

@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import display
 
 from rtchx.book.figures import km_groups_plot, png_bytes, product_limit_step_plot, reference_curves_plot
+from rtchx.book.prose import count_words
 from rtchx.book.tables import GROUP_LABELS, GROUPING_LABELS, design_name, design_rule, endpoint_label, whatif_table
 from rtchx.core import compare, design, protocol, survival, whatif
 
@@ -345,7 +346,8 @@ class KaplanMeierByHand(_Explorer):
             shown, current = table.loc[:index], table.loc[index]
             before = 1.0 if step == 1 else float(table.loc[event_rows[step - 2], "survival"])
             when = f"{current['time']:g} month" + ("" if current["time"] == 1 else "s")
-            text = (f"At {when}, {int(current['at_risk'])} patients are at risk and "
+            at_risk = int(current["at_risk"])
+            text = (f"At {when}, {count_words(at_risk, 'patient')} {'is' if at_risk == 1 else 'are'} at risk and "
                     f"{int(current['events'])} {'has' if current['events'] == 1 else 'have'} the event: the share "
                     f"getting through is ({int(current['at_risk'])} − {int(current['events'])})/"
                     f"{int(current['at_risk'])} = {current['conditional']:.3f}, so S = {before:.3f} × "
@@ -370,10 +372,10 @@ class KaplanMeierByHand(_Explorer):
     def _body_html(self) -> str:
         # the static view shows two key steps: the first event, and the whole table
         label = endpoint_label(self.endpoint.value).lower()
-        if self.step.max == 0:   # no event on these data: nothing to step through
+        if self.step.max == 0:   # no event at all (nobody died, say): the start is the whole table
             start = self.compute(0)
-            return self._html(start) + _figure_html(self.figure(start), f"The {label} curve: no event, so it "
-                                                    "stays at 1.")
+            return self._html(start) + _figure_html(self.figure(start), f"The {label} curve: no event, so it stays "
+                                                    "at 1 throughout.")
         first, whole = self.compute(1), self.compute(self.step.max)
         return (self._html(first) + _figure_html(self.figure(first), f"The {label} curve drawn up to its first "
                                                  "event, the rest of the curve faint.")
