@@ -32,7 +32,8 @@ nb_execution_mode "inline" and so give up the cached build) reads it from the
 notebook's glued values instead, through myst-nb's own glue roles, so the page is
 what {glue} roles made of it. Two forms, anything else is a build warning:
     {eval}`key`            as {glue}`key`, or {glue:md}`key` if the value is Markdown;
-    {eval}`f"{key:fmt}"`   as {glue:text}`key:fmt`.
+    {eval}`f"{key:fmt}"`   as {glue:text}`key:fmt`; a value the data in hand cannot give
+                           (rtchx.book.NotComputableValue) reads "not computable" whatever the format.
 The key is an identifier, which rtchx.book.glue also binds in the kernel, or a dotted
 path (`primary.p_exact`) into a result the chapter holds (rtchx.book.glue_result).
 A figure likewise: its drawing cell shows the glued figure in the notebook (and is
@@ -49,6 +50,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from docutils import nodes
 from docutils.parsers.rst import directives
 from myst_nb.core.variables import RetrievalError, create_warning
 from myst_nb.ext.glue.directives import PasteFigureDirective
@@ -64,6 +66,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 INPUTS = ("data", "src", "book/_ext", "requirements.txt")
 DATA_DIR_ENV = "RTCHX_DATA_DIR"
 FINGERPRINT_FILE = "rtchx-inputs.sha256"
+#: What rtchx.book.NotComputableValue glues: pasted as these words whatever the format asked for.
+NOT_COMPUTABLE = "not computable"
 CROSS_PAGE_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+\.ipynb)::")
 
 
@@ -89,6 +93,12 @@ class EvalGlued(RoleBase):
             return paste("glue", self.rawtext, self.text, self.lineno, self.inliner)
         formatted = EVAL_FORMATTED.fullmatch(self.text)
         if formatted:
+            try:
+                glued = retrieve_glue_data(self.document, formatted["key"])
+            except RetrievalError as exc:
+                return [], [glue_warning(str(exc), self.document, self.line)]
+            if glued.data.get("text/plain") == NOT_COMPUTABLE:   # rtchx.book.NotComputableValue: any format
+                return [nodes.inline(self.rawtext, NOT_COMPUTABLE, classes=["pasted-text"])], []
             return PasteTextRole()("glue:text", self.rawtext, f"{formatted['key']}:{formatted['format']}",
                                    self.lineno, self.inliner)
         message = f'{{eval}}`{self.text}` is neither `key` nor `f"{{key:format}}"` (see book/_ext/rtchx_book.py)'

@@ -242,3 +242,49 @@ class Text:
 
     def _repr_markdown_(self) -> str:
         return self.words
+
+
+#: How a value that cannot be computed on the data in hand reads in the prose.
+NOT_COMPUTABLE_WORDS = "not computable"
+
+
+class NotComputableValue:
+    """A number the chapter would paste but the data in hand cannot give (no event, an empty group).
+
+    It formats with any format spec as "not computable", so the sentence around
+    ``{eval}`f"{key:.2f}"``` still reads, in the book (book/_ext/rtchx_book.py
+    pastes it as these words) and in JupyterLab alike, instead of a crash or "nan".
+
+    Example
+    -------
+    >>> f"p = {NotComputableValue():.3f}"
+    'p = not computable'
+    """
+
+    def __format__(self, spec: str) -> str:
+        return NOT_COMPUTABLE_WORDS
+
+    def __repr__(self) -> str:
+        return NOT_COMPUTABLE_WORDS
+
+
+def number_or_not_computable(value):
+    """``value`` itself if it is a finite number, else a ``NotComputableValue`` (for None, NaN or infinity).
+
+    Parameters
+    ----------
+    value : float, int or None
+        A number a chapter pastes, which may be missing on altered data.
+
+    Returns
+    -------
+    float, int or NotComputableValue
+
+    Example
+    -------
+    >>> number_or_not_computable(0.05), number_or_not_computable(float("nan"))
+    (0.05, not computable)
+    """
+    if value is None or not np.isfinite(value):
+        return NotComputableValue()
+    return value

@@ -465,7 +465,11 @@ def approximation_verdict(tests: list[tuple[str, float, float]], alpha: float) -
     -------
     >>> approximation_verdict([("a by b", 0.047, 0.067), ("c by d", 0.59, 0.84)], 0.05)[:60]
     'The chi-square approximation gives the smaller p-value in 2 '
+    >>> approximation_verdict([], 0.05)
+    'No test can be made on these data, so the two methods have nothing to compare.'
     """
+    if not tests:
+        return "No test can be made on these data, so the two methods have nothing to compare."
     smaller = sum(asymptotic < exact for _, asymptotic, exact in tests)
     text = f"The chi-square approximation gives the smaller p-value in {smaller} of the {len(tests)} tests."
     crossed = [(name, a, e) for name, a, e in tests if (a < alpha) != (e < alpha)]
@@ -502,7 +506,11 @@ def smallest_p_sentence(names: list[str], p: float, n_tests: int) -> str:
     -------
     >>> smallest_p_sentence(["local control by site"], 0.0194, 10)[-63:]
     'one of 10 tests: multiplied by their number (Bonferroni), 0.19.'
+    >>> smallest_p_sentence([], float("nan"), 10)
+    'None of the 10 tests can be made on these data, so none has a smallest p-value.'
     """
+    if not names:
+        return f"None of the {n_tests} tests can be made on these data, so none has a smallest p-value."
     bound = f"multiplied by their number (Bonferroni), {min(1.0, p * n_tests):.2f}."
     if len(names) == 1:
         return f"The smallest exact p-value, {p:.3f}, belongs to {names[0]}, one of {n_tests} tests: {bound}"
@@ -529,7 +537,11 @@ def p_floor_verdict(floors: list[tuple[str, float]], alpha: float) -> str:
     -------
     >>> p_floor_verdict([("a by b", 0.0022), ("c by d", 0.0546)], 0.05)
     'For c by d even the most extreme outcome gives an exact p of 0.055: that test could not come out below 0.05.'
+    >>> p_floor_verdict([], 0.05)
+    'No test can be made on these data, so none can come out below 0.05.'
     """
+    if not floors:
+        return f"No test can be made on these data, so none can come out below {alpha:g}."
     blocked = [(name, floor) for name, floor in floors if floor >= alpha]
     if not blocked:
         return (f"Every test here could in principle come out below {alpha:g}: the smallest exact p each allows "
@@ -1406,3 +1418,29 @@ over all patients.'
     if alive_is_all:
         return text + ', and the Results\' median follow-up "of patients alive" is the median over all patients.'
     return text + "."
+
+
+def reference_band_sentence(inside: list[tuple[str, float | None]]) -> str:
+    """Up to which month the cohort's 95% band contains each reference curve (``compare.reference_inside_band``).
+
+    Parameters
+    ----------
+    inside : list of (how the sentence names the reference, last month inside the band or None)
+        None where the cohort has no event, so no band.
+
+    Returns
+    -------
+    str
+        One sentence.
+
+    Example
+    -------
+    >>> reference_band_sentence([("the curve A", 28.0), ("the curve B", 3.0)])
+    'Its 95% band contains the curve A up to month 28 and the curve B up to month 3.'
+    >>> reference_band_sentence([("the curve A", None)])[:54]
+    'With no event on these data the curve stays at 100% wi'
+    """
+    if any(month is None for _, month in inside):
+        return ("With no event on these data the curve stays at 100% with no band around it, so no reference "
+                "curve can be said to lie inside a band.")
+    return "Its 95% band contains " + join_words(f"{name} up to month {month:.0f}" for name, month in inside) + "."

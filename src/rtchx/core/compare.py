@@ -918,7 +918,7 @@ def expected_by_size(patients: pd.DataFrame, rates_by_size: dict[str, float], si
 
 
 def reference_inside_band(fit, rate: float, timepoint: float, shape: str | HazardShape = "exponential",
-                          horizon: float | None = None) -> float:
+                          horizon: float | None = None) -> float | None:
     """The last month (on a monthly grid up to ``horizon``) before the reference curve first leaves the
     Kaplan-Meier 95% band; ``horizon`` itself if it never does.
 
@@ -938,7 +938,9 @@ def reference_inside_band(fit, rate: float, timepoint: float, shape: str | Hazar
 
     Returns
     -------
-    float
+    float or None
+        None when the cohort has no event: its curve stays at 1 with no band
+        around it, so no reference can be said to lie inside one.
 
     Example
     -------
@@ -946,6 +948,8 @@ def reference_inside_band(fit, rate: float, timepoint: float, shape: str | Hazar
     28.0
     """
     horizon = float(fit.durations.max()) if horizon is None else horizon
+    if not fit.event_observed.astype(bool).any():
+        return None
     first_event = int(math.ceil(fit.durations[fit.event_observed.astype(bool)].min()))
     last = float(first_event)
     for month in range(first_event, int(horizon) + 1):
