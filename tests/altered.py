@@ -75,11 +75,14 @@ def no_local_failures(dst: Path) -> Path:
 
 
 def everyone_alive(dst: Path) -> Path:
-    """data/ with every patient alive without disease (AWOD) and so no local failure; nobody died."""
+    """data/ with every patient alive without disease (AWOD) and so no local failure; nobody died (so nobody
+    died during therapy either: that toxicity is cleared)."""
     def change(rows: list[dict]) -> list[dict]:
         for r in rows:
             r["status"] = "AWOD"
             r["local_failure"] = "false"
+            if r["toxicity"] == "Death during therapy":
+                r["toxicity"] = ""
         return rows
     return _rewrite_patients(dst, change)
 

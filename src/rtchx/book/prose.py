@@ -1444,3 +1444,36 @@ def reference_band_sentence(inside: list[tuple[str, float | None]]) -> str:
         return ("With no event on these data the curve stays at 100% with no band around it, so no reference "
                 "curve can be said to lie inside a band.")
     return "Its 95% band contains " + join_words(f"{name} up to month {month:.0f}" for name, month in inside) + "."
+
+
+def one_sided_flips_phrase(one_sided: tuple[float, ...], two_sided: tuple[float, ...]) -> str:
+    """Where the one-sided verdict flips along the Weibull scan, beside where the two-sided one does.
+
+    Parameters
+    ----------
+    one_sided, two_sided : tuple of float
+        The shapes *k* where the exact p crosses its level (``compare.ShapeScan``'s flips), in increasing order;
+        empty where it never does within the scan.
+
+    Returns
+    -------
+    str
+        Markdown, a clause that follows "Judged one-sided at 5%,".
+
+    Example
+    -------
+    >>> one_sided_flips_phrase((0.92, 1.462), (0.637, 1.879))
+    'the verdict flips at *k* = 0.92 (and again at 1.46) rather than at 0.64'
+    >>> one_sided_flips_phrase((), ())
+    'the verdict flips at no shape of the scan, and neither does the two-sided one'
+    >>> one_sided_flips_phrase((), (0.637,))
+    'the verdict flips at no shape of the scan, where the two-sided one flips at 0.64'
+    """
+    if not one_sided:
+        if two_sided:
+            return f"the verdict flips at no shape of the scan, where the two-sided one flips at {two_sided[0]:.2f}"
+        return "the verdict flips at no shape of the scan, and neither does the two-sided one"
+    text = f"the verdict flips at *k* = {one_sided[0]:.2f}"
+    if len(one_sided) > 1:
+        text += f" (and again at {one_sided[-1]:.2f})"
+    return text + (f" rather than at {two_sided[0]:.2f}" if two_sided else ", where the two-sided one flips at none")

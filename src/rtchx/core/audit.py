@@ -54,6 +54,7 @@ from pathlib import Path
 import pandas as pd
 
 from rtchx.core import phrases, quantities, survival
+from rtchx.core.data import DIED_IN_THERAPY
 from rtchx.core.schema import DataValidationError, Problem
 
 
@@ -764,7 +765,7 @@ def deaths_hypothesis(patients: pd.DataFrame, dead_of_metastases: int, median: f
     (2, True, [(2, 6), (6, 10)])
     """
     dead = patients.loc[patients["status"] == "DOD", "patient"].tolist()
-    in_therapy = patients.loc[(patients["toxicity"] == "Death during therapy") & (patients["status"] == "DOD"),
+    in_therapy = patients.loc[(patients["toxicity"] == DIED_IN_THERAPY) & (patients["status"] == "DOD"),
                               "patient"].tolist()
     death_in_therapy = int(in_therapy[0]) if in_therapy else None
     other = max(len(dead) - dead_of_metastases, 0)

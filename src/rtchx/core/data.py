@@ -238,6 +238,10 @@ def _frame(rows: list[dict], resource: dict) -> pd.DataFrame:
     return frame
 
 
+#: The toxicity text of Table 3 for the patient who died during radiotherapy (patient 6).
+DIED_IN_THERAPY = "Death during therapy"
+
+
 def _patient_rules(rows: list[dict], file: str) -> list[Problem]:
     """Rules that involve more than one column of a patient's row."""
     problems = []
@@ -254,6 +258,9 @@ def _patient_rules(rows: list[dict], file: str) -> list[Problem]:
             problem("lc_months", "a local failure needs a positive time to failure, found 0")
         if r["local_failure"] and r["status"] == "AWOD":
             problem("local_failure", "a patient alive without disease (AWOD) cannot have failed locally")
+        if r["toxicity"] == DIED_IN_THERAPY and r["status"] != "DOD":
+            problem("status", f"the toxicity column says {DIED_IN_THERAPY!r}, so the status must be DOD "
+                              f"(found {r['status']})")
         if r["diameter_before_rt_cm"] > r["diameter_initial_cm"]:
             problem("diameter_before_rt_cm", f"the size before radiotherapy ({r['diameter_before_rt_cm']:g} cm) "
                                              f"exceeds the initial size ({r['diameter_initial_cm']:g} cm)")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rtchx.core import protocol, survival
-from rtchx.core.data import HISTOLOGY_NAMES
+from rtchx.core.data import DIED_IN_THERAPY, HISTOLOGY_NAMES
 
 
 @dataclass(frozen=True)
@@ -379,7 +379,7 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "count_intended_ifo_15": _count(lambda p: p["intended_ifosfamide_g_m2"] == 15),
     "count_hyperthermia": _count(lambda p: p["hyperthermia"]),
     "count_regimen_complete": _count(lambda p: p["regimen_complete"]),
-    "count_rt_as_planned": _count(lambda p: ~p["toxicity"].isin(["Death during therapy", "Interruption (abscess)"])),
+    "count_rt_as_planned": _count(lambda p: ~p["toxicity"].isin([DIED_IN_THERAPY, "Interruption (abscess)"])),
     "count_severe_skin": _count(lambda p: p["toxicity"].str.startswith("Skin toxicity")),
     "count_local_failures": _count(lambda p: p["local_failure"]),
     "count_alive_disease_free": _count(lambda p: p["status"] == "AWOD"),
@@ -418,7 +418,7 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "lc_last_failure": _last_failure,
     "latest_death": _latest_death,
     "count_alive_over_60_months": _count(lambda p: (p["status"] == "AWOD") & (p["os_months"] > 60)),
-    "died_in_therapy_size": _one_row(lambda p: p["toxicity"] == "Death during therapy", "diameter_initial_cm",
+    "died_in_therapy_size": _one_row(lambda p: p["toxicity"] == DIED_IN_THERAPY, "diameter_initial_cm",
                                      "Nobody died during therapy in these data."),
     "count_lf_over_10cm": _count(lambda p: p["local_failure"] & (p["diameter_initial_cm"] > 10)),
     "count_at_risk_24_under_10cm_before_rt": _count(
@@ -427,7 +427,7 @@ QUANTITIES: dict[str, Callable[[pd.DataFrame], float | Described] | NotComputabl
     "count_one_cycle_with_leucopenia": _count(
         lambda p: ~p["regimen_complete"] & p["toxicity"].str.startswith("Leucopenia")),
     "case_in_r2_block": lambda p: int(case_report_patient(p)["cohort"] == "after_r2_resection"),
-    "count_died_in_therapy": _count(lambda p: p["toxicity"] == "Death during therapy"),
+    "count_died_in_therapy": _count(lambda p: p["toxicity"] == DIED_IN_THERAPY),
     "rt_weeks_min": lambda p: _weeks(p, longest=False),
     "rt_weeks_max": lambda p: _weeks(p, longest=True),
     "os_3y": _km_at("overall_survival", 36),
@@ -543,7 +543,7 @@ def shortest_follow_up(patients: pd.DataFrame) -> ShortestFollowUp:
     >>> s.all_patients, s.death_in_therapy, s.without_death_in_therapy, s.medians_without[0]
     (1.0, 6, 4.0, 19.5)
     """
-    in_therapy = patients["toxicity"] == "Death during therapy"
+    in_therapy = patients["toxicity"] == DIED_IN_THERAPY
     others = patients[~in_therapy]
     others_follow_up = survival.follow_up(others)
     return ShortestFollowUp(
