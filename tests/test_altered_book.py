@@ -248,8 +248,9 @@ def test_chapter_titles_in_the_navigation_carry_no_count(book):
 
 @pytest.mark.parametrize("book", DATASETS, indirect=True)
 def test_no_page_prints_nan(book):
-    """A number the data cannot give reads "not computable" (rtchx.book.NotComputableValue), never "nan"."""
-    printed = {page: re.findall(r".{0,60}\bnan\b.{0,20}", text, flags=re.IGNORECASE)
+    """A number the data cannot give reads "not computable" (rtchx.book.NotComputableValue), never "nan", and a
+    median never reached reads "not reached", never "inf"."""
+    printed = {page: re.findall(r".{0,60}\b(?:nan|inf)\b.{0,20}", text, flags=re.IGNORECASE)
                for page, text in _pages(book.html).items()}
     assert not {page: found for page, found in printed.items() if found}
 

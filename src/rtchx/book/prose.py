@@ -1411,12 +1411,13 @@ def followup_audit_sentence(median_reproduced: bool, alive_is_all: bool) -> str:
     Example
     -------
     >>> followup_audit_sentence(False, True)
-    'none reproduces the median of Table 1, and the Results\\' median follow-up "of patients alive" is the median \
-over all patients.'
+    'none reproduces the median of Table 1, and the median follow-up "of patients alive" in the Results is the \
+median over all patients.'
     """
     text = "one reproduces the median of Table 1" if median_reproduced else "none reproduces the median of Table 1"
     if alive_is_all:
-        return text + ', and the Results\' median follow-up "of patients alive" is the median over all patients.'
+        # one kind of quotation mark only: JupyterLab shows a str's repr, which escapes the other kind
+        return text + ', and the median follow-up "of patients alive" in the Results is the median over all patients.'
     return text + "."
 
 
@@ -1477,3 +1478,67 @@ def one_sided_flips_phrase(one_sided: tuple[float, ...], two_sided: tuple[float,
     if len(one_sided) > 1:
         text += f" (and again at {one_sided[-1]:.2f})"
     return text + (f" rather than at {two_sided[0]:.2f}" if two_sided else ", where the two-sided one flips at none")
+
+
+def died_in_therapy_sentence(patient: int | None, lc_5y_strict: float) -> str:
+    """Chapter 1's caveat on the patient who died during radiotherapy, censored for local control.
+
+    Parameters
+    ----------
+    patient : int or None
+        The patient whose toxicity is the death during therapy; None if the data in hand have none.
+    lc_5y_strict : float
+        Five-year local control (in %) with that death counted as a local failure.
+
+    Returns
+    -------
+    str
+        One sentence.
+
+    Example
+    -------
+    >>> died_in_therapy_sentence(6, 52.5)[:45]
+    'It is weakest for patient 6, who died during '
+    >>> died_in_therapy_sentence(None, 70.0)
+    'No patient died during radiotherapy on these data, so no censored death hides a failure in the field.'
+    """
+    if patient is None:
+        return "No patient died during radiotherapy on these data, so no censored death hides a failure in the field."
+    return (f"It is weakest for patient {patient}, who died during radiotherapy of a tumour growing inside the "
+            f"treated field (Results): counted as a local failure rather than censored, five-year local control "
+            f"would be {lc_5y_strict:.0f}%.")
+
+
+def censoring_sets_sentence(sets: list[tuple[int, ...]], in_therapy: int | None) -> str:
+    """Chapter 9's account of ``audit.censoring_explanations``: the smallest sets of deaths that, censored instead,
+    give the published median and five-year survival, and how many include the death during therapy.
+
+    Parameters
+    ----------
+    sets : list of tuple of int
+        The smallest sets found (patient numbers); empty if none gives both published figures.
+    in_therapy : int or None
+        The patient who died during radiotherapy; None if the data in hand have none.
+
+    Returns
+    -------
+    str
+        Markdown, a few sentences.
+
+    Example
+    -------
+    >>> censoring_sets_sentence([(2, 6), (6, 10)], 6)[:70]
+    'The smallest such sets have 2 patients, and there are 2 of them: pati'
+    >>> censoring_sets_sentence([], None)
+    'On these data no set of deaths, censored instead, gives both published figures.'
+    """
+    if not sets:
+        return "On these data no set of deaths, censored instead, gives both published figures."
+    listed = "; or ".join("patients " + join_words(str(p) for p in s) for s in sets)
+    text = (f"The smallest such sets have {count_words(len(sets[0]), 'patient')}, and there are {len(sets)} of "
+            f"them: {listed}.")
+    if in_therapy is None:
+        return text
+    return text + (f" {sum(in_therapy in s for s in sets)} of them include patient {in_therapy}, who died during "
+                   "radiotherapy: had the authors not counted that death as a death from the disease, they would "
+                   "have censored it, although Table 3 lists the patient as dead of disease.")
