@@ -1542,3 +1542,38 @@ def censoring_sets_sentence(sets: list[tuple[int, ...]], in_therapy: int | None)
     return text + (f" {sum(in_therapy in s for s in sets)} of them include patient {in_therapy}, who died during "
                    "radiotherapy: had the authors not counted that death as a death from the disease, they would "
                    "have censored it, although Table 3 lists the patient as dead of disease.")
+
+
+def radiotherapy_as_planned_clause(died: int, interrupted: int) -> str:
+    """Chapter 4's clause on whose radiotherapy did not go as planned: deaths during it, and interruptions.
+
+    Parameters
+    ----------
+    died, interrupted : int
+        Patients who died during radiotherapy, and patients whose course was interrupted (an abscess, in Table 3).
+
+    Returns
+    -------
+    str
+        Markdown, a clause that ends where the sentence goes on with a semicolon.
+
+    Example
+    -------
+    >>> radiotherapy_as_planned_clause(1, 1)
+    'Radiotherapy went as planned except in 2 patients, the one who died during it and the one whose course was \
+interrupted by an abscess'
+    >>> radiotherapy_as_planned_clause(0, 1)
+    'Radiotherapy went as planned except in 1 patient, whose course was interrupted by an abscess'
+    """
+    if died + interrupted == 0:
+        return "Radiotherapy went as planned in every patient"
+    if died + interrupted == 1:
+        who = "who died during it" if died else "whose course was interrupted by an abscess"
+        return f"Radiotherapy went as planned except in 1 patient, {who}"
+    parts = []
+    if died:
+        parts.append("the one who died during it" if died == 1 else f"the {number_word(died)} who died during it")
+    if interrupted:
+        parts.append("the one whose course was interrupted by an abscess" if interrupted == 1 else
+                     f"the {number_word(interrupted)} whose courses were interrupted by an abscess")
+    return f"Radiotherapy went as planned except in {count_words(died + interrupted, 'patient')}, {join_words(parts)}"
