@@ -15,6 +15,10 @@ This module holds the helpers that hand values to the book's prose (``glue``,
     The live explorers, each with a static view for the HTML book.
 ``exercises``
     Self-checks for the exercises.
+``entries``
+    What a reader types: one convention for rates, in self-checks and explorers.
+``reading``
+    Reading times computed from a chapter's text.
 
 Imports go one way: this layer imports ``rtchx.core``, never the reverse.
 """
