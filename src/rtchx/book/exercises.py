@@ -472,8 +472,8 @@ def exercise_numbers() -> dict[str, str]:
 
     Example
     -------
-    >>> exercise_numbers()["ex-lc-5y"]
-    '6.2'
+    >>> exercise_numbers()["ex-share-gt10-before-rt"]
+    '3.1'
     """
     root = _book_root()
     if root is None:
@@ -514,8 +514,10 @@ def _unknown(exercise) -> Feedback:
     checkable = sorted((numbers[label] for label in EXERCISES if label in numbers),
                        key=lambda number: tuple(int(part) for part in number.split(".")))
     listed = f" The exercises with a self-check are {join_words(checkable)}." if checkable else ""
-    return Feedback(False, f"There is no exercise {exercise!r}. Name it as its page does, \"Exercise 6.2\" or "
-                           f"\"6.2\", or by the label in its address, \"ex-lc-5y\".{listed}")
+    label = "ex-lc-5y" if "ex-lc-5y" in numbers else next(iter(numbers), "ex-lc-5y")   # an example of each form
+    number = numbers.get(label, "6.2")
+    return Feedback(False, f"There is no exercise {exercise!r}. Name it as its page does, \"Exercise {number}\" or "
+                           f"\"{number}\", or by the label in its address, \"{label}\".{listed}")
 
 
 # --- reading an answer and saying what it means ---------------------------------------------------------------
@@ -619,8 +621,8 @@ def check(label: str, answer, patients: pd.DataFrame | None = None) -> Feedback:
 
     Example
     -------
-    >>> check("ex-lc-5y", 0.7), check("Exercise 6.2", "70%")
-    (Right., Right.)
+    >>> check("ex-lc-5y", 0.7), check("ex-lc-5y", "70%"), check("Exercise 3.1", 45)
+    (Right., Right., Right.)
     """
     name = _resolve(label)
     if name is None:
@@ -630,7 +632,7 @@ def check(label: str, answer, patients: pd.DataFrame | None = None) -> Feedback:
                                "the solution below it.")
     exercise, shown = EXERCISES[name], _shown_as(name)
     if answer is None:
-        return Feedback(False, f"Replace None with your answer ({_UNIT_WORDS[exercise.unit]}), then run the cell "
+        return Feedback(False, f"Replace None with your answer, as {_UNIT_WORDS[exercise.unit]}, then run the cell "
                                "again.")
     try:
         value = (entries.read_rate(answer, shown) if exercise.unit == "probability"
