@@ -8,7 +8,7 @@ import math
 import re
 
 import pytest
-from altered import no_local_failures, one_patient_fewer
+from altered import everyone_alive, no_local_failures, one_patient_fewer
 from scipy.stats import binom, norm
 
 from rtchx.book import exercises
@@ -323,3 +323,13 @@ def test_right_as_far_as_it_goes(name, answer, asked, patients):
 def test_a_wrong_answer_is_not_called_a_rounding(name, answer, patients):
     feedback = exercises.check(name, answer, patients)
     assert not feedback and not feedback.rounding and feedback.mistake is None
+
+
+def test_a_median_never_reached_is_answered_in_words(tmp_path, patients):
+    # everyone alive: the overall survival curve stays at 1, its median is not reached
+    alive = data.with_derived_columns(data.load_patients(everyone_alive(tmp_path / "data")))
+    assert exercises.check("ex-os-median", "Not reached", alive)
+    assert not exercises.check("ex-os-median", 13, alive)
+    feedback = exercises.check("ex-os-median", "not reached", patients)
+    assert not feedback and "does reach 50%" in repr(feedback)
+    assert "type a number" in repr(exercises.check("ex-lc-rmst", "not reached", patients))

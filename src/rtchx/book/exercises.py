@@ -96,6 +96,7 @@ class Exercise:
     tolerance: float                           # absolute, in the unit asked for
     decimals: int = 0
     mistakes: tuple[Mistake, ...] = ()
+    may_be_unreached: bool = False             # a median: "not reached" is the answer when the curve stays above 50%
 
     def expected(self, inputs: Inputs) -> float:
         """The right answer, computed from ``inputs``."""
@@ -240,7 +241,8 @@ EXERCISES: dict[str, Exercise] = {
         )),
     "ex-os-median": Exercise(
         "Median overall survival", "months",
-        lambda i: survival.kaplan_meier(i.patients, "overall_survival").median_survival_time_, 0, 0, (
+        lambda i: survival.kaplan_meier(i.patients, "overall_survival").median_survival_time_, 0, 0,
+        may_be_unreached=True, mistakes=(
             Mistake("copied-paper", lambda i: float(i.reported["r_os_median"]),
                     "This is the median the paper prints. Read the median from the product-limit table: the "
                     "first time the estimate is 50% or lower. (Chapter 9 looks at why the two differ.)"),
@@ -256,7 +258,8 @@ EXERCISES: dict[str, Exercise] = {
         )),
     "ex-followup-reverse-km": Exercise(
         "Median follow-up by the reverse Kaplan-Meier method", "months",
-        lambda i: survival.reverse_km(i.patients).median_survival_time_, 0, 0, (
+        lambda i: survival.reverse_km(i.patients).median_survival_time_, 0, 0,
+        may_be_unreached=True, mistakes=(
             Mistake("median-of-all-times", lambda i: float(i.patients["os_months"].median()),
                     "This is the median of all the survival times, which stops each patient's follow-up at "
                     "death. In the reverse Kaplan-Meier method a death censors follow-up, and the last visit of "
@@ -405,6 +408,7 @@ EXERCISES: dict[str, Exercise] = {
         )),
 }
 
+_NOT_REACHED = {"not reached", "not reached.", "nr"}   # how a median that is never reached may be answered
 _UNIT_WORDS = {"probability": entries.RATE_HINT, "months": "a number of months", "patients": "a number of patients",
                "events": "a number of local failures", "per month": "a hazard per month", "ratio": "a ratio"}
 
@@ -602,7 +606,8 @@ def check(label: str, answer, patients: pd.DataFrame | None = None) -> Feedback:
 
     The exercise may be named as its page titles it ("Exercise 6.2", "6.2") or by its
     label ("ex-lc-5y"). A probability may be typed as a fraction or a percentage
-    (0.7, 70 and "70%" are the same); any answer may be typed as text ("26").
+    (0.7, 70 and "70%" are the same); any answer may be typed as text ("26"), and
+    a median the curve never reaches as "not reached".
     Replace ``None`` with your answer; the right answer itself is never shown.
 
     Parameters
@@ -634,14 +639,19 @@ def check(label: str, answer, patients: pd.DataFrame | None = None) -> Feedback:
     if answer is None:
         return Feedback(False, f"Replace None with your answer, as {_UNIT_WORDS[exercise.unit]}, then run the cell "
                                "again.")
+    inputs = _inputs(patients)
+    key = exercise.expected(inputs)
+    if exercise.may_be_unreached and isinstance(answer, str) and answer.strip().lower() in _NOT_REACHED:
+        if math.isinf(key):
+            return Feedback(True, "Right.")
+        return Feedback(False, "Not quite: on these data the curve does reach 50%. Give the month where it first "
+                               "does.")
     try:
         value = (entries.read_rate(answer, shown) if exercise.unit == "probability"
                  else entries.read_number(answer, shown))
     except ValueError as problem:
         hint = "" if _UNIT_WORDS[exercise.unit] in str(problem) else f" The answer is {_UNIT_WORDS[exercise.unit]}."
         return Feedback(False, f"{problem}{hint}")
-    inputs = _inputs(patients)
-    key = exercise.expected(inputs)
     if abs(value - key) <= exercise.tolerance + 1e-12:
         return Feedback(True, "Right.")
     values = predicted_mistakes(name, patients)
