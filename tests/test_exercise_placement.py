@@ -1,6 +1,7 @@
 """Exercises come before the material that answers them, and are numbered as check() reads them.
 
-Both read the strictly built book (the ``built_book`` fixture), so they are slow like the other build tests.
+The two tests that read the strictly built book (the ``built_book`` fixture) are slow like the other build
+tests; the forms the placement test looks for are checked without a build.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from bs4 import BeautifulSoup
 
 from rtchx.book import exercises
 from rtchx.book.prose import number_word
-
-pytestmark = pytest.mark.slow
 
 # How a page can name what each unit counts, after the number: "91 months", "4 at risk", "49 local failures".
 UNIT_WORDS = {"months": ["months", "month"], "patients": ["patients", "patient", "at risk"],
@@ -74,6 +73,7 @@ def shown_above(text: str, forms: list[str]) -> list[str]:
     return hits
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("label", list(exercises.EXERCISES))
 def test_no_key_is_printed_above_its_exercise(built_book, label):
     """The key, in every form a page could print it, is not in the page's visible text above the exercise.
@@ -102,6 +102,7 @@ def test_the_forms_are_what_a_page_prints():
     assert not shown_above("after 191 months or 91.5 months", ["91 months"])
 
 
+@pytest.mark.slow
 def test_the_numbers_are_the_ones_the_book_shows(built_book):
     _, html = built_book
     shown = {}
