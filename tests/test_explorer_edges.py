@@ -174,7 +174,7 @@ def test_the_comparison_on_altered_data_still_warns_past_the_follow_up(tmp_path,
 # --- Design explorer: the reader's labels, rates as percentages, warnings at the edges ---------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def trial():
     return widgets.DesignExplorer(cohort_death_hazard=design.rate_to_hazard(0.27, 60))
 
