@@ -54,6 +54,16 @@ RATE_EDGE = 0.05
 def months_text(months: float) -> str:
     """A number of months as a reader reads it: ``26``, ``1,000,000`` or ``7.5`` (never ``1e+06``).
 
+    Parameters
+    ----------
+    months : float
+        A finite number of months.
+
+    Returns
+    -------
+    str
+        Whole months with thousands separated by commas, else up to six significant figures.
+
     Example
     -------
     >>> months_text(26.0), months_text(1e6), months_text(7.5)
@@ -64,6 +74,16 @@ def months_text(months: float) -> str:
 
 def rate_text(rate: float) -> str:
     """A rate as a percentage with as few decimals as it needs (up to four): ``45%``, ``2.5%``, ``99.99%``.
+
+    Parameters
+    ----------
+    rate : float
+        The rate as a fraction.
+
+    Returns
+    -------
+    str
+        The percentage (``rtchx.book.entries.show_rate``), so that a rate typed as 0.025 reads back as 2.5%.
 
     Example
     -------
@@ -79,6 +99,18 @@ def not_estimable(fit, months: float) -> str | None:
 
     The rule is ``rtchx.core.survival.beyond_follow_up``: past the last follow-up,
     unless the curve has already fallen to zero.
+
+    Parameters
+    ----------
+    fit : lifelines.KaplanMeierFitter
+        A fit from ``rtchx.core.survival.kaplan_meier``.
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    str or None
+        "not estimable: last follow-up N months" past the data, else None.
 
     Example
     -------
