@@ -172,14 +172,14 @@ class RateText(w.Text):
 def _rate_control(rate: float, label: str, style: dict) -> RateText:
     """A text box for a rate: 0.45, 45 or 45% (``rtchx.book.entries``), shown as a percentage."""
     return RateText(value=rate_text(rate), description=label + RATE_SUFFIX, continuous_update=False, style=style,
-                  placeholder="45% or 0.45")
+                    placeholder="45% or 0.45")
 
 
-def _read_rate(control, *, strictly_inside: bool = True) -> float:
-    """The rate typed in a rate control, as a fraction; a ValueError naming the control otherwise."""
+def _read_rate(control) -> float:
+    """The rate typed in a rate control, as a fraction strictly between 0 and 1; else a ValueError naming it."""
     label = _label(control)
     rate = read_rate(control.value, label)
-    if strictly_inside and not 0 < rate < 1:
+    if not 0 < rate < 1:
         raise ValueError(f"{label} must lie strictly between 0% and 100%; got {rate_text(rate)}. "
                          f"Type {RATE_HINT}.")
     return rate
@@ -436,9 +436,11 @@ class DesignExplorer(_Explorer):
 
     def warnings(self) -> list[str]:
         """Reasons not to trust the sizes: a rate near 0% or 100%."""
-        consequence = ("The binomial designs then decide on a handful of patients, and the log-rank designs rest "
-                       "on a hazard ratio near 0 or on almost no expected failures.")
-        found = (edge_warning(_label(control), _read_rate(control), consequence) for control in (self.p0, self.p1))
+        p0, p1 = _read_rate(self.p0), _read_rate(self.p1)
+        hazard_ratio = math.log(p1) / math.log(p0)   # the constant hazards' ratio, as the log-rank designs take it
+        consequence = (f"Here every design's size swings with this rate, and the log-rank designs rest on a "
+                       f"hazard ratio of {hazard_ratio:.2g}.")
+        found = (edge_warning(_label(control), rate, consequence) for control, rate in ((self.p0, p0), (self.p1, p1)))
         return [text for text in found if text is not None]
 
     def _body_html(self) -> str:
