@@ -216,6 +216,8 @@ def test_design_warns_at_a_rate_near_100_percent(trial):
     trial.p1.value = 0.9999
     text = _text(trial.result.value)
     assert trial.last is not None and "Take care: Hoped-for rate is 99.99%, close to 100%" in text
+    # by hand: the constant hazards' ratio log(0.9999) / log(0.45) = 1.00005e-4 / 0.7985 = 0.000125
+    assert "a hazard ratio of 0.00013" in text and "Historical rate is" not in text
     assert "role='status'" in trial.static_html()
     trial.p1.value = "70%"
     assert "Take care" not in trial.result.value
