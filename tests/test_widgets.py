@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import pytest
@@ -43,17 +44,21 @@ def test_comparison_explorer_custom_rate_matches_the_single_rate_comparison(expl
 
 
 @pytest.mark.parametrize("control, value, message", [
-    ("alpha", 1.5, "alpha must lie strictly between 0 and 1"),
-    ("alpha", 0.0, "alpha must lie strictly between 0 and 1"),
-    ("rate", 1.2, "strictly between 0 and 1"),
-    ("timepoint", -6, "must be positive"),
+    ("alpha", 150, "Alpha (for O/E): type a fraction from 0 to 1"),
+    ("alpha", 0.0, "Alpha (for O/E) must lie strictly between 0% and 100%; got 0%"),
+    ("rate", 120, "Your rate: type a fraction from 0 to 1"),
+    ("rate", "100%", "Your rate must lie strictly between 0% and 100%; got 100%"),
+    ("rate", "lots", "Your rate: type a number"),
+    ("timepoint", -6, "At month must be more than 0; got -6"),
 ])
 def test_comparison_explorer_refuses_bad_settings_with_a_message(explorer, control, value, message):
     explorer.comparator.value = explorer.CUSTOM
     getattr(explorer, control).value = value
     assert explorer.last is None
-    assert "Cannot compute" in explorer.result.value and message in explorer.result.value
-    getattr(explorer, control).value = {"alpha": 0.05, "rate": 0.45, "timepoint": 60}[control]
+    assert "Cannot compute" in explorer.result.value and html.escape(message) in explorer.result.value
+    # the message names the control as the reader sees it
+    assert getattr(explorer, control).description.startswith(message.split(":")[0].split(" must")[0])
+    getattr(explorer, control).value = {"alpha": "5%", "rate": "45%", "timepoint": 60}[control]
     assert explorer.last is not None   # and it recovers
 
 
@@ -70,7 +75,7 @@ def test_design_explorer_follows_and_refuses():
     with_deaths = design.trial_sizes(death_hazard=design.rate_to_hazard(0.27, 60))
     assert [r.patients for r in explorer.last] == [r.patients for r in with_deaths]
     explorer.p1.value = 0.40
-    assert explorer.last is None and "must exceed" in explorer.result.value
+    assert explorer.last is None and "Hoped-for rate (40%) must exceed Historical rate (45%)" in explorer.result.value
     explorer.p1.value = 0.60
     assert explorer.last[0].patients > design.trial_sizes()[0].patients   # a smaller hope, a bigger trial
     assert widgets.LIVE_HINT in explorer._repr_mimebundle_()["text/html"]

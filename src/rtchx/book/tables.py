@@ -350,30 +350,47 @@ def treatment_length(patients: pd.DataFrame, delay_weeks: float = 0.0) -> pd.Dat
     })
 
 
-def product_limit_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """A product-limit table (``rtchx.core.survival.product_limit_table``) of deaths, for reading.
+#: The product-limit table's columns as the book names them (``product_limit_frame``); the events column
+#: is named by the endpoint (``EVENT_COLUMNS``).
+PRODUCT_LIMIT_COLUMNS = {"time": "Time (months)", "at_risk": "At risk", "censored": "Censored",
+                         "conditional": "Share getting past this time", "survival": "Survival so far"}
+
+#: What the events column of a product-limit table is called, by endpoint.
+EVENT_COLUMNS = {"overall_survival": "Deaths", "local_control": "Local failures"}
+
+
+def product_limit_frame(table: pd.DataFrame, endpoint: str = "overall_survival") -> pd.DataFrame:
+    """A product-limit table (``rtchx.core.survival.product_limit_table``), for reading.
+
+    The chapter's table and the step-by-step explorer both show it this way, so
+    the two use the same column names.
 
     Parameters
     ----------
     table : DataFrame
-        The table, one row per distinct time.
+        The table, one row per distinct time (an event or a censoring).
+    endpoint : str
+        A key of ``rtchx.core.survival.ENDPOINTS``; it names the events column
+        (``EVENT_COLUMNS``: Deaths, or Local failures).
 
     Returns
     -------
     DataFrame
-        Month, At risk, Deaths, Censored, Share surviving this month and Survival so far;
-        months as printed, shares to three decimals.
+        Time (months), At risk, Deaths (or Local failures), Censored, Share getting
+        past this time and Survival so far; times as printed, shares to three decimals.
 
     Example
     -------
     >>> from rtchx.core import survival
-    >>> product_limit_frame(survival.product_limit_table([2, 3], [True, False]))["Survival so far"].tolist()
-    ['0.500', '0.500']
+    >>> frame = product_limit_frame(survival.product_limit_table([2, 3], [True, False]))
+    >>> list(frame.columns)
+    ['Time (months)', 'At risk', 'Deaths', 'Censored', 'Share getting past this time', 'Survival so far']
+    >>> frame["Share getting past this time"].tolist(), frame["Survival so far"].tolist()   # 1 - 1/2, then 1
+    (['0.500', '1.000'], ['0.500', '0.500'])
     """
     shown = table.assign(time=table["time"].map("{:g}".format), conditional=table["conditional"].map("{:.3f}".format),
                          survival=table["survival"].map("{:.3f}".format))
-    return shown.rename(columns={"time": "Month", "at_risk": "At risk", "events": "Deaths", "censored": "Censored",
-                                 "conditional": "Share surviving this month", "survival": "Survival so far"})
+    return shown.rename(columns={**PRODUCT_LIMIT_COLUMNS, "events": EVENT_COLUMNS[endpoint]})
 
 
 def follow_up_definitions(follow_up: survival.FollowUp) -> pd.DataFrame:

@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 from collections.abc import Collection
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import pandas as pd
+import traitlets
 from IPython.display import display
 
+from rtchx.book.entries import RATE_HINT, read_number, read_rate, show_rate
 from rtchx.book.figures import km_groups_plot, png_bytes, product_limit_step_plot, reference_curves_plot
 from rtchx.book.prose import count_words
-from rtchx.book.tables import GROUP_LABELS, GROUPING_LABELS, design_name, design_rule, endpoint_label, whatif_table
+from rtchx.book.tables import (
+    GROUP_LABELS,
+    GROUPING_LABELS,
+    design_name,
+    design_rule,
+    endpoint_label,
+    product_limit_frame,
+    whatif_table,
+)
 from rtchx.core import compare, design, protocol, survival, whatif
 
 #: The line every static view carries: how to get the live version.
@@ -32,23 +43,192 @@ LIVE_HINT = ("This is a static view of the default settings, made when the book 
 STATIC_VIEW_LABEL = "Explorer at its default settings (static view)"
 
 
-def _result_html(row) -> str:
+#: A rate control's description ends with this, so that the reader knows both ways of typing a rate work.
+RATE_SUFFIX = " (% or fraction)"
+
+#: A rate below this, or above 1 minus this, gets a warning (``edge_warning``): the hazard it implies,
+#: -log(rate) / time point, grows without bound as the rate nears 0 and vanishes as it nears 1.
+RATE_EDGE = 0.05
+
+
+def months_text(months: float) -> str:
+    """A number of months as a reader reads it: ``26``, ``1,000,000`` or ``7.5`` (never ``1e+06``).
+
+    Parameters
+    ----------
+    months : float
+        A finite number of months.
+
+    Returns
+    -------
+    str
+        Whole months with thousands separated by commas, else up to six significant figures.
+
+    Example
+    -------
+    >>> months_text(26.0), months_text(1e6), months_text(7.5)
+    ('26', '1,000,000', '7.5')
+    """
+    return f"{int(months):,}" if float(months).is_integer() else f"{months:,.6g}"
+
+
+def rate_text(rate: float) -> str:
+    """A rate as a percentage with as few decimals as it needs (up to four): ``45%``, ``2.5%``, ``99.99%``.
+
+    Parameters
+    ----------
+    rate : float
+        The rate as a fraction.
+
+    Returns
+    -------
+    str
+        The percentage (``rtchx.book.entries.show_rate``), so that a rate typed as 0.025 reads back as 2.5%.
+
+    Example
+    -------
+    >>> rate_text(0.45), rate_text(0.025), rate_text(0.9999)
+    ('45%', '2.5%', '99.99%')
+    """
+    decimals = next((d for d in range(4) if round(100 * rate, d) == round(100 * rate, 6)), 4)
+    return show_rate(rate, decimals)
+
+
+def not_estimable(fit, months: float) -> str | None:
+    """How a summary cell says that a Kaplan-Meier fit has no value at ``months``, or None if it has one.
+
+    The rule is ``rtchx.core.survival.beyond_follow_up``: past the last follow-up,
+    unless the curve has already fallen to zero.
+
+    Parameters
+    ----------
+    fit : lifelines.KaplanMeierFitter
+        A fit from ``rtchx.core.survival.kaplan_meier``.
+    months : float
+        Months from the start of treatment.
+
+    Returns
+    -------
+    str or None
+        "not estimable: last follow-up N months" past the data, else None.
+
+    Example
+    -------
+    >>> from rtchx.core import data
+    >>> fit = survival.kaplan_meier(data.load_patients().query("patient >= 8"), "local_control")
+    >>> not_estimable(fit, 24) is None, not_estimable(fit, 60)      # patients 8 to 11: 26, 13, 5 and 4 months
+    (True, 'not estimable: last follow-up 26 months')
+    """
+    if survival.beyond_follow_up(fit, months) is None:
+        return None
+    return f"not estimable: last follow-up {months_text(float(fit.durations.max()))} months"
+
+
+def edge_warning(label: str, rate: float, consequence: str) -> str | None:
+    """A warning for a rate within ``RATE_EDGE`` of 0 or 1, naming the control and saying why, or None.
+
+    Parameters
+    ----------
+    label : str
+        The control's visible name.
+    rate : float
+        The rate, a fraction.
+    consequence : str
+        What goes wrong in this explorer, a sentence.
+
+    Returns
+    -------
+    str or None
+
+    Example
+    -------
+    >>> edge_warning("Your rate", 0.45, "") is None, edge_warning("Your rate", 0.9999, "E is tiny.")[:34]
+    (True, 'Your rate is 99.99%, close to 100%')
+    """
+    if RATE_EDGE <= rate <= 1 - RATE_EDGE:
+        return None
+    edge = "100%" if rate > 0.5 else "0%"
+    return (f"{label} is {rate_text(rate)}, close to {edge}: the hazard a rate implies, −log(rate) / time point, "
+            f"{'vanishes' if rate > 0.5 else 'grows without bound'} as the rate nears {edge}, so a tiny change of "
+            f"the rate changes the result a lot. {consequence} Below {rate_text(RATE_EDGE)} or above "
+            f"{rate_text(1 - RATE_EDGE)}, do not trust the result.")
+
+
+def _label(control) -> str:
+    """The name a reader sees on a control (a rate control's description without its ``RATE_SUFFIX``)."""
+    return control.description.removesuffix(RATE_SUFFIX)
+
+
+class RateText(w.Text):
+    """A text box for a rate, typed as 0.45, 45 or 45% (``rtchx.book.entries``).
+
+    A reader types text; code may also set a number (``control.value = 45``),
+    which the box keeps as its text.
+    """
+
+    value = traitlets.CUnicode(help="The rate as typed").tag(sync=True)
+
+
+def _rate_control(rate: float, label: str, style: dict) -> RateText:
+    """A text box for a rate: 0.45, 45 or 45% (``rtchx.book.entries``), shown as a percentage."""
+    return RateText(value=rate_text(rate), description=label + RATE_SUFFIX, continuous_update=False, style=style,
+                    placeholder="45% or 0.45")
+
+
+def _read_rate(control) -> float:
+    """The rate typed in a rate control, as a fraction strictly between 0 and 1; else a ValueError naming it."""
+    label = _label(control)
+    rate = read_rate(control.value, label)
+    if not 0 < rate < 1:
+        raise ValueError(f"{label} must lie strictly between 0% and 100%; got {rate_text(rate)}. "
+                         f"Type {RATE_HINT}.")
+    return rate
+
+
+def _read_months(control, *, positive: bool = True) -> float:
+    """The months typed in a control; a ValueError naming the control unless positive (or at least 0)."""
+    label = _label(control)
+    months = read_number(control.value, label)
+    if months < 0 or (positive and months == 0):
+        raise ValueError(f"{label} must be {'more than 0' if positive else '0 or more'}; got {months:g}.")
+    return months
+
+
+def _number(value: float, decimals: int) -> str:
+    """A number to ``decimals`` places, or a dash where it is not finite (never 'nan' or 'inf')."""
+    return f"{value:.{decimals}f}" if math.isfinite(value) else "–"
+
+
+def _result_html(row, km_missing: str | None = None) -> str:
+    km = (html.escape(km_missing) if km_missing is not None
+          else f"{row.km_estimate:.0%} ({row.km_ci_low:.0%} to {row.km_ci_high:.0%})")
     return (
         "<table class='rtchx-result'>"
         f"<tr><th>Observed local failures (O)</th><td>{row.observed_events}</td></tr>"
-        f"<tr><th>Expected under the reference (E)</th><td>{row.expected_events:.2f}</td></tr>"
-        f"<tr><th>O/E (exact {1 - row.alpha:.0%} interval)</th><td>{row.o_over_e:.2f} "
-        f"({row.o_over_e_ci_low:.2f} to {row.o_over_e_ci_high:.2f})</td></tr>"
+        f"<tr><th>Expected under the reference (E)</th><td>{_expected_text(row.expected_events)}</td></tr>"
+        f"<tr><th>O/E (exact {1 - row.alpha:.0%} interval)</th><td>{_number(row.o_over_e, 2)} "
+        f"({_number(row.o_over_e_ci_low, 2)} to {_number(row.o_over_e_ci_high, 2)})</td></tr>"
         f"<tr><th>Two-sided p, exact Poisson</th><td>{row.p_exact:.3f}</td></tr>"
         f"<tr><th>Two-sided p, normal approximation</th><td>{row.p_normal:.3f}</td></tr>"
-        f"<tr><th>Kaplan-Meier at {row.timepoint_months:.0f} months (95% log-log)</th>"
-        f"<td>{row.km_estimate:.0%} ({row.km_ci_low:.0%} to {row.km_ci_high:.0%})</td></tr>"
+        f"<tr><th>Kaplan-Meier at {months_text(row.timepoint_months)} months (95% log-log)</th>"
+        f"<td>{km}</td></tr>"
         "</table>"
     )
 
 
+def _expected_text(expected: float) -> str:
+    """E to two decimals, or to two significant figures when it is below 0.01 (so it never reads 0.00)."""
+    return f"{expected:.2f}" if expected >= 0.01 else f"{expected:.2g}"
+
+
 def _error_html(message: str) -> str:
     return f"<p class='rtchx-error' role='alert'><strong>Cannot compute:</strong> {html.escape(message)}</p>"
+
+
+def _warnings_html(warnings) -> str:
+    """Warnings above a result: not errors (the result shows), but reasons not to trust it."""
+    return "".join(f"<p class='rtchx-warning' role='status'><strong>Take care:</strong> {html.escape(text)}</p>"
+                   for text in warnings)
 
 
 class _Explorer:
@@ -123,8 +303,8 @@ class ComparisonExplorer(_Explorer):
                                      value=compare.PRIMARY.size_basis.value, description="Size basis", style=style)
         self.shape = w.ToggleButtons(options=[("Exponential", "exponential"), ("Plateau after time point", "plateau")],
                                      value=compare.PRIMARY.shape.name, description="Hazard shape", style=style)
-        self.alpha = w.FloatText(value=0.05, step=0.01, description="Alpha (for O/E)", style=style)
-        self.rate = w.FloatText(value=0.45, step=0.05, description="Your rate (0-1)", style=style)
+        self.alpha = _rate_control(0.05, "Alpha (for O/E)", style)
+        self.rate = _rate_control(0.45, "Your rate", style)
         self.timepoint = w.FloatText(value=60.0, step=6, description="At month", style=style)
         self.result = w.HTML()
         self.plot = w.Output()
@@ -136,9 +316,9 @@ class ComparisonExplorer(_Explorer):
 
     def compute(self) -> compare.Comparison:
         """The comparison for the current settings; raises ValueError with a reader-facing message."""
-        alpha = float(self.alpha.value)
+        alpha = _read_rate(self.alpha)
         if self.comparator.value == self.CUSTOM:
-            return compare.observed_vs_rate(self.patients, float(self.rate.value), float(self.timepoint.value),
+            return compare.observed_vs_rate(self.patients, _read_rate(self.rate), _read_months(self.timepoint),
                                             shape=self.shape.value, alpha=alpha)
         if self.comparator.value in compare.SIZE_STANDARDISED:
             return compare.observed_vs_expected(self.patients, self.historical, self.comparator.value,
@@ -164,8 +344,39 @@ class ComparisonExplorer(_Explorer):
         return reference_curves_plot(survival.kaplan_meier(self.patients, "local_control"),
                                      self.reference_curves(row), ylabel="Local control", xmax=130)
 
+    def km_missing(self, row: compare.Comparison) -> str | None:
+        """Why the Kaplan-Meier estimate at the comparison's time point is not shown, or None."""
+        return not_estimable(survival.kaplan_meier(self.patients, row.endpoint), row.timepoint_months)
+
+    def warnings(self, row: compare.Comparison) -> list[str]:
+        """Reasons not to trust the comparison: a time point past the follow-up, a rate near 0% or 100%."""
+        found = []
+        longest = float(survival.endpoint(self.patients, row.endpoint)[0].max())
+        custom = row.comparator == self.CUSTOM
+        where = f"{_label(self.timepoint)} ({months_text(row.timepoint_months)} months)" if custom else (
+            f"The reference's time point ({months_text(row.timepoint_months)} months)")
+        if row.timepoint_months > longest:
+            found.append(f"{where} lies beyond the longest follow-up of {months_text(longest)} months. No patient "
+                         "was followed that long, so the Kaplan-Meier estimate there is not estimable, and E rests "
+                         "only on the assumed hazard shape, carried from the reference's time point back to the "
+                         "months the patients were followed.")
+        rates = ([row.historical_rate] if row.historical_rate is not None
+                 else [float(r) for r in self.historical.set_index("id").loc[
+                       list(compare.SIZE_STANDARDISED[row.comparator].values()), "rate"]])
+        label = _label(self.rate) if custom else "The reference's rate"
+        for rate in dict.fromkeys(rates):
+            n = len(self.patients)
+            consequence = (f"Here the reference expects {_expected_text(row.expected_events)} local failures in {n} "
+                           "patients" + (", more than there are patients, though each can fail only once"
+                                         if row.expected_events > n else "")
+                           + f", so O/E is {_number(row.o_over_e, 0 if row.o_over_e >= 100 else 2)}.")
+            warning = edge_warning(label, rate, consequence)
+            if warning is not None:
+                found.append(warning)
+        return found
+
     def _body_html(self) -> str:
-        return _result_html(self.last)
+        return _warnings_html(self.warnings(self.last)) + _result_html(self.last, self.km_missing(self.last))
 
 
 def _design_html(sizes: design.TrialSizes) -> str:
@@ -182,14 +393,12 @@ class DesignExplorer(_Explorer):
         self.cohort_death_hazard = cohort_death_hazard
         d = design.DEFAULTS
         style = {"description_width": "16em"}
-        self.p0 = w.FloatText(value=d.p0, step=0.05, description="Historical rate (0-1)", style=style)
-        self.p1 = w.FloatText(value=d.p1, step=0.05, description="Hoped-for rate (0-1)", style=style)
+        self.p0 = _rate_control(d.p0, "Historical rate", style)
+        self.p1 = _rate_control(d.p1, "Hoped-for rate", style)
         self.months = w.FloatText(value=d.months, step=12, description="At month", style=style)
-        self.alpha = w.FloatText(value=d.alpha_one_sided, step=0.01, description="Alpha (one-sided, single arm)",
-                                 style=style)
-        self.alpha2 = w.FloatText(value=d.alpha_two_sided, step=0.01, description="Alpha (two-sided, randomised)",
-                                  style=style)
-        self.power = w.FloatText(value=d.power, step=0.05, description="Power (0-1)", style=style)
+        self.alpha = _rate_control(d.alpha_one_sided, "Alpha (one-sided, single arm)", style)
+        self.alpha2 = _rate_control(d.alpha_two_sided, "Alpha (two-sided, randomised)", style)
+        self.power = _rate_control(d.power, "Power", style)
         self.accrual = w.FloatText(value=d.accrual, step=12, description="Accrual (months)", style=style)
         self.follow_up = w.FloatText(value=d.follow_up, step=12, description="Further follow-up (months)",
                                      style=style)
@@ -204,15 +413,43 @@ class DesignExplorer(_Explorer):
         self.update()
 
     def compute(self) -> design.TrialSizes:
-        """Every design's size for the current settings; raises ValueError with a reader-facing message."""
-        return design.trial_sizes(
-            float(self.p0.value), float(self.p1.value), float(self.months.value),
-            alpha_one_sided=float(self.alpha.value), alpha_two_sided=float(self.alpha2.value),
-            power=float(self.power.value), accrual=float(self.accrual.value), follow_up=float(self.follow_up.value),
-            death_hazard=self.cohort_death_hazard if self.deaths.value else 0.0)
+        """Every design's size for the current settings; raises ValueError with a reader-facing message.
+
+        The settings are read and checked here, so that every message names a control as the reader sees it
+        (the core's messages speak of p0 and p1).
+        """
+        p0, p1 = _read_rate(self.p0), _read_rate(self.p1)
+        if p1 <= p0:
+            raise ValueError(f"{_label(self.p1)} ({rate_text(p1)}) must exceed {_label(self.p0)} "
+                             f"({rate_text(p0)}).")
+        alpha, alpha2, power = _read_rate(self.alpha), _read_rate(self.alpha2), _read_rate(self.power)
+        months = _read_months(self.months)
+        accrual, follow_up = _read_months(self.accrual, positive=False), _read_months(self.follow_up, positive=False)
+        if accrual + follow_up <= 0:
+            raise ValueError(f"{_label(self.accrual)} and {_label(self.follow_up)} cannot both be 0.")
+        try:
+            return design.trial_sizes(p0, p1, months, alpha_one_sided=alpha, alpha_two_sided=alpha2, power=power,
+                                      accrual=accrual, follow_up=follow_up,
+                                      death_hazard=self.cohort_death_hazard if self.deaths.value else 0.0)
+        except ValueError as error:   # a check of the core not made above: still in the reader's words
+            raise ValueError(_visible_names(str(error), {"p0": _label(self.p0), "p1": _label(self.p1)})) from None
+
+    def warnings(self) -> list[str]:
+        """Reasons not to trust the sizes: a rate near 0% or 100%."""
+        p0, p1 = _read_rate(self.p0), _read_rate(self.p1)
+        hazard_ratio = math.log(p1) / math.log(p0)   # the constant hazards' ratio, as the log-rank designs take it
+        consequence = (f"Here every design's size swings with this rate, and the log-rank designs rest on a "
+                       f"hazard ratio of {hazard_ratio:.2g}.")
+        found = (edge_warning(_label(control), rate, consequence) for control, rate in ((self.p0, p0), (self.p1, p1)))
+        return [text for text in found if text is not None]
 
     def _body_html(self) -> str:
-        return _design_html(self.last)
+        return _warnings_html(self.warnings()) + _design_html(self.last)
+
+
+def _visible_names(message: str, names: dict[str, str]) -> str:
+    """``message`` with each whole word that is a key of ``names`` replaced by its value."""
+    return " ".join(names.get(word, word) for word in message.split(" "))
 
 
 def _figure_html(fig, alt: str) -> str:
@@ -292,7 +529,7 @@ class KaplanMeierExplorer(_Explorer):
             median = fit.median_survival_time_
             rows.append({"Group": name, "Patients": len(subset), "Events": int(events.sum()),
                          "Median (months)": "not reached" if median == float("inf") else f"{median:g}",
-                         "At 5 years": f"{survival.survival_at(fit, 60):.0%}"})
+                         "At 5 years": not_estimable(fit, 60) or f"{survival.survival_at(fit, 60):.0%}"})
         return {"fits": fits, "bands": bands, "summary": pd.DataFrame(rows)}
 
     def figure(self, row: dict):
@@ -349,14 +586,10 @@ class KaplanMeierByHand(_Explorer):
             at_risk = int(current["at_risk"])
             text = (f"At {when}, {count_words(at_risk, 'patient')} {'is' if at_risk == 1 else 'are'} at risk and "
                     f"{int(current['events'])} {'has' if current['events'] == 1 else 'have'} the event: the share "
-                    f"getting through is ({int(current['at_risk'])} − {int(current['events'])})/"
+                    f"getting past this time is ({int(current['at_risk'])} − {int(current['events'])})/"
                     f"{int(current['at_risk'])} = {current['conditional']:.3f}, so S = {before:.3f} × "
                     f"{current['conditional']:.3f} = {current['survival']:.3f}.")
-        frame = shown.assign(time=shown["time"].map("{:g}".format),
-                             conditional=shown["conditional"].map("{:.3f}".format),
-                             survival=shown["survival"].map("{:.3f}".format)).rename(columns={
-            "time": "Month", "at_risk": "At risk", "events": "Events", "censored": "Censored",
-            "conditional": "Share getting through", "survival": "S so far"})
+        frame = product_limit_frame(shown, self.endpoint.value)   # the chapter's table, with its column names
         return {"table": table, "frame": frame, "step": step, "text": text}
 
     def figure(self, row: dict):
@@ -419,9 +652,13 @@ class WhatIfExplorer(_Explorer):
         self.update()
 
     def compute(self) -> pd.DataFrame:
+        """Table 3's numbers beside the changed ones; raises ValueError with a reader-facing message."""
+        month = float(self.month.value)
+        if self.change.value == whatif.Change.LOCAL_FAILURE_AT:
+            month = _read_months(self.month)
         return whatif_table(whatif.recompute_with_change(
             self.patients, self.historical, self.claims, int(self.patient.value), self.change.value,
-            float(self.month.value), before=self.before))
+            month, before=self.before))
 
     def _set_controls(self) -> None:
         self.month.disabled = self.change.value != whatif.Change.LOCAL_FAILURE_AT
