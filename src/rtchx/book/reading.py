@@ -72,6 +72,24 @@ class ReadingTime:
         """Minutes to read the core path, rounded up."""
         return minutes(self.core_words)
 
+    @property
+    def text(self) -> str:
+        """The reading time in words, for a chapter's opening lines.
+
+        The core path's minutes follow in brackets when the chapter has "Going further" sections.
+
+        Example
+        -------
+        >>> ReadingTime((Section("", 1000), Section("Going further: more", 900))).text
+        'about 10 minutes (5 for the core path)'
+        >>> ReadingTime((Section("", 150),)).text
+        'about 1 minute'
+        """
+        text = f"about {self.minutes} minute{'' if self.minutes == 1 else 's'}"
+        if any(s.going_further for s in self.sections):
+            text += f" ({self.core_minutes} for the core path)"
+        return text
+
 
 def minutes(words: int) -> int:
     """Whole minutes to read ``words`` at ``WORDS_PER_MINUTE``, rounded up (at least one).
@@ -127,3 +145,31 @@ def reading_time(notebook: str | Path) -> ReadingTime:
                 sections.append([heading.group(1).strip(), 0])
             sections[-1][1] += prose_words(part)
     return ReadingTime(tuple(Section(title, words) for title, words in sections))
+
+
+def chapter_reading_time(notebook: str | Path) -> str:
+    """A chapter's reading time in words ("about 12 minutes"), for its opening lines.
+
+    A chapter runs with its own folder as the working directory (in the book's
+    build and in JupyterLab), so it names itself by its file name; a name not
+    found there is looked for in ``NOTEBOOKS``.
+
+    Parameters
+    ----------
+    notebook : str or Path
+        The chapter's ``.ipynb`` file, e.g. ``"06_survival.ipynb"``.
+
+    Returns
+    -------
+    str
+        ``ReadingTime.text`` of that notebook.
+
+    Example
+    -------
+    >>> chapter_reading_time("05_every_patient.ipynb").startswith("about ")
+    True
+    """
+    path = Path(notebook)
+    if not path.exists():
+        path = NOTEBOOKS / path.name
+    return reading_time(path).text
