@@ -181,7 +181,7 @@ def handout_figure(patients: pd.DataFrame) -> Figure:
     -------
     >>> from rtchx.core import data
     >>> fig = handout_figure(data.load_patients())
-    >>> [round(x, 2) for x in fig.get_size_inches()]
+    >>> [round(float(x), 2) for x in fig.get_size_inches()]
     [8.27, 11.69]
     """
     frame = handout_frame(patients)
