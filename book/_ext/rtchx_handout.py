@@ -17,12 +17,13 @@ from pathlib import Path
 from rtchx.book import handout
 from rtchx.core import data
 
-#: Where the files go, relative to the book's root; the {download} links name this folder.
+#: Where the files go, relative to the book's source folder (the repository's root, also when the PDF
+#: build reads its configuration from elsewhere); the {download} links name this folder.
 HANDOUT_DIR = Path("_build") / "handout"
 
 
 def _write_handout(app):
-    root = Path(app.confdir)
+    root = Path(app.srcdir)
     patients = data.with_derived_columns(data.load_patients(data.find_data_dir(root)))
     handout.write_handout(patients, root / HANDOUT_DIR)
 
