@@ -33,4 +33,4 @@ def test_the_table_shows_the_match(patients):
     verdicts = tables.case_report_comparison(case, claims, match).set_index("Item")[""]
     assert (verdicts == tables.Verdict.AGREES).sum() == match.agree
     assert list(verdicts[verdicts == tables.Verdict.DIFFERS].index) == ["Surgery before radiotherapy", "Histology"]
-    assert verdicts["Age and sex"] is tables.Verdict.NOT_CHECKABLE
+    assert verdicts["Age and sex"] is tables.Verdict.NOT_COMPUTABLE

@@ -153,7 +153,7 @@ class Verdict(enum.StrEnum):
     AGREES = "✓ agrees"
     DIFFERS = "✗ differs"
     NOT_IN_TABLE_3 = "– not in Table 3"
-    NOT_CHECKABLE = "– not checkable"
+    NOT_COMPUTABLE = "– not computable"   # worded as the audit's status (rtchx.core.audit.Status)
 
     @classmethod
     def of(cls, agrees: bool | None, unchecked: Verdict | None = None) -> Verdict:
@@ -274,7 +274,7 @@ def verdict_counts(table: pd.DataFrame) -> VerdictCounts:
     """
     verdicts = [next((v for v in row if isinstance(v, Verdict)), None) for row in table.itertuples(index=False)]
     return VerdictCounts(agree=verdicts.count(Verdict.AGREES), differ=verdicts.count(Verdict.DIFFERS),
-                         unchecked=sum(v in (Verdict.NOT_IN_TABLE_3, Verdict.NOT_CHECKABLE) for v in verdicts))
+                         unchecked=sum(v in (Verdict.NOT_IN_TABLE_3, Verdict.NOT_COMPUTABLE) for v in verdicts))
 
 
 class BookTable:
@@ -496,7 +496,7 @@ def case_report_comparison(row: pd.Series, claims: pd.DataFrame, match: CaseRepo
     ]
     return pd.DataFrame([
         {"Item": item, "Case report": said, f"Table 3, patient {row['patient']}": table,
-         "": Verdict.of(agrees, Verdict.NOT_CHECKABLE)}
+         "": Verdict.of(agrees, Verdict.NOT_COMPUTABLE)}
         for item, said, table, agrees in items
     ])
 
