@@ -247,7 +247,8 @@ def handout_pdf(patients: pd.DataFrame) -> bytes:
     """
     out = io.BytesIO()
     # fonttype 42: TrueType fonts embedded as such, so the text stays text (searchable, readable back)
-    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
+    # "standard" bounds: the book's figure theme crops to the drawing ("tight"), which would lose the A4 page
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans", "savefig.bbox": "standard"}):
         handout_figure(patients).savefig(out, format="pdf", metadata={"CreationDate": None})
     return out.getvalue()
 
