@@ -1235,6 +1235,8 @@ def os_from_table_sentence(median_agrees: bool | None, five_agrees: bool | None,
     -------
     >>> os_from_table_sentence(False, False, 11, False)[:60]
     'Neither can come from Table 3: nobody is censored before the'
+    >>> os_from_table_sentence(None, False, 11, False)[:57]
+    'The five-year rate does not; the median cannot be checked'
     """
     why = (f"nobody is censored before the last death, so the curve is simply the share of patients still alive, "
            f"and {n} patients can only give steps of one {n}th" if not censored_early else "")
@@ -1244,8 +1246,9 @@ def os_from_table_sentence(median_agrees: bool | None, five_agrees: bool | None,
         return (f"Neither can come from Table 3: {why}." if why else "Neither comes out of Table 3.") + after
     if median_agrees and five_agrees:
         return "Both come out of Table 3."
-    named = [("The median", median_agrees), ("the five-year rate", five_agrees)]
-    text = reproduction_summary(named) + "."
+    # the clause lists the figures by verdict, so either may come first: capitalise whichever does
+    text = reproduction_summary([("the median", median_agrees), ("the five-year rate", five_agrees)])
+    text = text[0].upper() + text[1:] + "."
     return text + (after if False in (median_agrees, five_agrees) else "")
 
 
@@ -1528,7 +1531,7 @@ def censoring_sets_sentence(sets: list[tuple[int, ...]], in_therapy: int | None)
     Example
     -------
     >>> censoring_sets_sentence([(2, 6), (6, 10)], 6)[:70]
-    'The smallest such sets have 2 patients, and there are 2 of them: pati'
+    'The smallest such sets have 2 patients, and there are 2 of them: patie'
     >>> censoring_sets_sentence([], None)
     'On these data no set of deaths, censored instead, gives both published figures.'
     """
