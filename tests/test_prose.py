@@ -187,7 +187,8 @@ NEW_HELPERS = [prose.number_word, prose.plural, prose.count_words, prose.every_o
                prose.survival_verdicts_sentence, prose.os_from_table_sentence, prose.lc_as_reported,
                prose.median_reached, prose.steps_sentence, prose.failures_by_size_sentence,
                prose.followup_alive_sentence, prose.followup_median_sentence, prose.table1_summary_verdict,
-               prose.headline_os_verdict, prose.dfs_audit_sentence, prose.followup_audit_sentence]
+               prose.headline_os_verdict, prose.dfs_audit_sentence, prose.followup_audit_sentence,
+               prose.censoring_sets_sentence, prose.permutations_sentence, prose.stepper_static_sentence]
 
 
 def test_the_examples_of_the_count_and_verdict_helpers_run():

@@ -6,6 +6,8 @@ hard-code a conclusion that a change to ``data/`` could reverse.
 
 from __future__ import annotations
 
+import math
+
 from rtchx.book.tables import GROUPING_LABELS, endpoint_label, join_words
 from rtchx.core.compare import HazardShape, Measure, ShapeKind
 
@@ -1580,3 +1582,56 @@ interrupted by an abscess'
         parts.append("the one whose course was interrupted by an abscess" if interrupted == 1 else
                      f"the {number_word(interrupted)} whose courses were interrupted by an abscess")
     return f"Radiotherapy went as planned except in {count_words(died + interrupted, 'patient')}, {join_words(parts)}"
+
+
+# --- chapters 6 and 7: sentences about what the page can show ------------------------------------------
+
+def permutations_sentence(most: float | None) -> str:
+    """How many relabellings the exact test lists: 'at most N such choices', or that there is none to list.
+
+    Parameters
+    ----------
+    most : float or None
+        The largest number of relabellings over the subgroup tests made (NaN or None when no test can be made).
+
+    Returns
+    -------
+    str
+        One sentence.
+
+    Example
+    -------
+    >>> permutations_sentence(462)
+    'The groupings in the table allow at most 462 such choices, so all of them can be listed.'
+    >>> permutations_sentence(float("nan"))
+    'Without an event in these data no test can be made, so there are no choices to list.'
+    """
+    if most is None or not math.isfinite(most):
+        return "Without an event in these data no test can be made, so there are no choices to list."
+    return f"The groupings in the table allow at most {int(most)} such choices, so all of them can be listed."
+
+
+def stepper_static_sentence(events: int) -> str:
+    """What the product-limit stepper's static view in the HTML book shows, which depends on there being an event.
+
+    Parameters
+    ----------
+    events : int
+        The events of the stepper's default endpoint (deaths, for overall survival).
+
+    Returns
+    -------
+    str
+        One sentence, in brackets.
+
+    Example
+    -------
+    >>> stepper_static_sentence(9)
+    '(In the HTML book it shows two steps: the first event and the whole table.)'
+    >>> stepper_static_sentence(0)
+    '(In the HTML book it shows the whole table: with no event, there is no step to take.)'
+    """
+    if events == 0:
+        return "(In the HTML book it shows the whole table: with no event, there is no step to take.)"
+    return "(In the HTML book it shows two steps: the first event and the whole table.)"
+
