@@ -17,10 +17,11 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import matplotlib
 import pytest
 from altered import ALTERED
 
-from rtchx.book import handout, reading
+from rtchx.book import figures, handout, reading
 from rtchx.core import audit, data
 
 REPO = Path(__file__).resolve().parents[1]
@@ -281,3 +282,17 @@ def test_no_reader_facing_not_checkable():
     assert audit.Status.NOT_COMPUTABLE.value == "not computable"
     found = [name for name, text in reader_facing_texts().items() if re.search(r"not\s+checkable", text, flags=re.I)]
     assert not found, found
+
+
+def test_the_handout_is_the_same_whatever_the_figure_theme():
+    """The build writes the handout in a process that drew no figure; a notebook or a test may have set the
+    book's figure theme first, which changes matplotlib's global settings. The bytes must not depend on that
+    (the built book's download links are compared with a handout made in the test process)."""
+    patients = data.load_patients()
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        plain = handout.handout_pdf(patients)
+        figures.set_theme()
+        themed = handout.handout_pdf(patients)
+    assert themed == plain
+

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import matplotlib.style
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -247,8 +248,11 @@ def handout_pdf(patients: pd.DataFrame) -> bytes:
     """
     out = io.BytesIO()
     # fonttype 42: TrueType fonts embedded as such, so the text stays text (searchable, readable back)
-    # "standard" bounds: the book's figure theme crops to the drawing ("tight"), which would lose the A4 page
-    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans", "savefig.bbox": "standard"}):
+    # matplotlib's own defaults, whatever was set before: the book's figure theme (rtchx.book.figures) changes
+    # global settings, among them the bounds ("tight" would crop the A4 page), and the same data must give the
+    # same bytes in the build and in a notebook or test that drew figures first.
+    with matplotlib.style.context("default"), matplotlib.rc_context(
+            {"pdf.fonttype": 42, "font.family": "DejaVu Sans", "savefig.bbox": "standard"}):
         handout_figure(patients).savefig(out, format="pdf", metadata={"CreationDate": None})
     return out.getvalue()
 
