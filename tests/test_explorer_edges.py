@@ -263,4 +263,4 @@ def test_no_explorer_prints_nan_or_inf_at_its_defaults(patients, repo):
 
 
 def test_months_are_written_for_a_reader():
-    assert [widgets.months_text(m) for m in (26.0, 1e6, 7.5, 124)] == ["26", "1,000,000", "7.5", "124"]
+    assert [widgets.month_number(m) for m in (26.0, 1e6, 7.5, 124)] == ["26", "1,000,000", "7.5", "124"]

@@ -51,8 +51,10 @@ RATE_SUFFIX = " (% or fraction)"
 RATE_EDGE = 0.05
 
 
-def months_text(months: float) -> str:
-    """A number of months as a reader reads it: ``26``, ``1,000,000`` or ``7.5`` (never ``1e+06``).
+def month_number(months: float) -> str:
+    """A number of months as a reader reads it: ``26``, ``1,000,000`` or ``7.5`` (never ``1e+06``), without the unit.
+
+    (``rtchx.book.tables.months_text`` is the prose form, with the unit and "not reached".)
 
     Parameters
     ----------
@@ -66,7 +68,7 @@ def months_text(months: float) -> str:
 
     Example
     -------
-    >>> months_text(26.0), months_text(1e6), months_text(7.5)
+    >>> month_number(26.0), month_number(1e6), month_number(7.5)
     ('26', '1,000,000', '7.5')
     """
     return f"{int(months):,}" if float(months).is_integer() else f"{months:,.6g}"
@@ -121,7 +123,7 @@ def not_estimable(fit, months: float) -> str | None:
     """
     if survival.beyond_follow_up(fit, months) is None:
         return None
-    return f"not estimable: last follow-up {months_text(float(fit.durations.max()))} months"
+    return f"not estimable: last follow-up {month_number(float(fit.durations.max()))} months"
 
 
 def edge_warning(label: str, rate: float, consequence: str) -> str | None:
@@ -210,7 +212,7 @@ def _result_html(row, km_missing: str | None = None) -> str:
         f"({_number(row.o_over_e_ci_low, 2)} to {_number(row.o_over_e_ci_high, 2)})</td></tr>"
         f"<tr><th>Two-sided p, exact Poisson</th><td>{row.p_exact:.3f}</td></tr>"
         f"<tr><th>Two-sided p, normal approximation</th><td>{row.p_normal:.3f}</td></tr>"
-        f"<tr><th>Kaplan-Meier at {months_text(row.timepoint_months)} months (95% log-log)</th>"
+        f"<tr><th>Kaplan-Meier at {month_number(row.timepoint_months)} months (95% log-log)</th>"
         f"<td>{km}</td></tr>"
         "</table>"
     )
@@ -353,10 +355,10 @@ class ComparisonExplorer(_Explorer):
         found = []
         longest = float(survival.endpoint(self.patients, row.endpoint)[0].max())
         custom = row.comparator == self.CUSTOM
-        where = f"{_label(self.timepoint)} ({months_text(row.timepoint_months)} months)" if custom else (
-            f"The reference's time point ({months_text(row.timepoint_months)} months)")
+        where = f"{_label(self.timepoint)} ({month_number(row.timepoint_months)} months)" if custom else (
+            f"The reference's time point ({month_number(row.timepoint_months)} months)")
         if row.timepoint_months > longest:
-            found.append(f"{where} lies beyond the longest follow-up of {months_text(longest)} months. No patient "
+            found.append(f"{where} lies beyond the longest follow-up of {month_number(longest)} months. No patient "
                          "was followed that long, so the Kaplan-Meier estimate there is not estimable, and E rests "
                          "only on the assumed hazard shape, carried from the reference's time point back to the "
                          "months the patients were followed.")
