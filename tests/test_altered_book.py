@@ -154,7 +154,7 @@ VERDICTS = [
     ("notebooks/06_survival", ["r_lc_2y", "r_lc_5y"], r"\), as the paper reports;",
      r"\), where the paper reports \d+% and \d+%;"),
     ("notebooks/06_survival", OS, r"Both come out of Table 3",
-     r"Neither (?:can come from|comes out of) Table 3|(?:The median|the five-year rate) does not\b"),
+     r"Neither (?:can come from|comes out of) Table 3|(?:[Tt]he median|[Tt]he five-year rate) does not\b"),
     ("notebooks/06_survival", LC + OS + ["r_dfs_5y"],
      r"Local control, overall survival and five-year disease-free survival reproduce\.",
      r"Local control, overall survival and five-year disease-free survival do not reproduce\.|\bdo(?:es)? not\.\n"),
