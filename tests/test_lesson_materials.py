@@ -295,4 +295,3 @@ def test_the_handout_is_the_same_whatever_the_figure_theme():
         figures.set_theme()
         themed = handout.handout_pdf(patients)
     assert themed == plain
-

@@ -1634,4 +1634,3 @@ def stepper_static_sentence(events: int) -> str:
     if events == 0:
         return "(In the HTML book it shows the whole table: with no event, there is no step to take.)"
     return "(In the HTML book it shows two steps: the first event and the whole table.)"
-
