@@ -62,16 +62,21 @@ def tool_env(root: Path) -> dict[str, str]:
     return env
 
 
-def build(root: Path, *, offline: bool = False) -> subprocess.CompletedProcess:
+def build(root: Path, *, offline: bool = False, jobs: int | None = None) -> subprocess.CompletedProcess:
     """Run the project's strict build (scripts/build-html.sh) in ``root``.
 
     ``offline``: run it in a new network namespace with nothing but loopback (the kernel
     talks to the build over 127.0.0.1), so any attempt to reach the network fails the build.
+    ``jobs``: how many notebooks run at once (RTCHX_BUILD_JOBS, book/_ext/rtchx_book.py); 0 is
+    the serial build, where myst-nb executes each notebook as Sphinx reads it. None: the default.
     """
     command = ["bash", "scripts/build-html.sh"]
     if offline:
         command = ["unshare", "--net", "sh", "-c", "ip link set lo up && exec bash scripts/build-html.sh"]
-    return subprocess.run(command, cwd=root, env=tool_env(root), capture_output=True, text=True, timeout=900)
+    env = tool_env(root)
+    if jobs is not None:
+        env["RTCHX_BUILD_JOBS"] = str(jobs)
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=900)
 
 
 def toc_pages(root: Path) -> list[str]:

@@ -40,6 +40,18 @@ A figure likewise: its drawing cell shows the glued figure in the notebook (and 
 tagged remove-output), and a caption-only {figure} names the glued key, `:glue: key`,
 which JupyterLab shows, numbered, under the cell's output and the book fills with the
 glued image, as {glue:figure} does.
+
+Notebooks are executed before Sphinx reads them, as many at a time as the machine has
+cores (`_execute_in_parallel`): Sphinx reads pages one by one, and its own `-j` splits
+them into uneven chunks (with 17 pages and 2 processes, one process gets 8 notebooks
+and the other 3). Each notebook runs in its own kernel, in a thread of the build; only
+the build's main thread writes to the jupyter-cache (SQLite), one notebook after the
+other, and myst-nb then reads every page from that cache as before. Kernels get one
+BLAS/OpenMP thread each, so two kernels do not fight over two cores. A notebook that
+fails is left out of the cache: myst-nb runs it again while reading, and fails the
+build with its own message, as a serial build does. `RTCHX_BUILD_JOBS=0` turns the
+step off (myst-nb executes each notebook as it reads it, the serial build that
+scripts/bench.py compares with); another number sets how many kernels run at once.
 """
 
 import hashlib
@@ -48,16 +60,25 @@ import os
 import re
 import shutil
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import nbformat
 from docutils import nodes
 from docutils.parsers.rst import directives
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
 from myst_nb.core.variables import RetrievalError, create_warning
 from myst_nb.ext.glue.directives import PasteFigureDirective
 from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteRoleAny, PasteTextRole
 from myst_nb.ext.glue.utils import glue_warning, retrieve_glue_data
 from myst_nb.ext.utils import RoleBase
 from sphinx.directives.patches import Figure
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -68,6 +89,10 @@ DATA_DIR_ENV = "RTCHX_DATA_DIR"
 FINGERPRINT_FILE = "rtchx-inputs.sha256"
 #: What rtchx.book.NotComputableValue glues: pasted as these words whatever the format asked for.
 NOT_COMPUTABLE = "not computable"
+#: How many notebooks run at once (default: the cores this process may use); 0 leaves execution to myst-nb.
+JOBS_ENV = "RTCHX_BUILD_JOBS"
+#: Set to 1 in every kernel: numpy's BLAS and OpenMP would otherwise start a thread per core in each of them.
+ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 CROSS_PAGE_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+\.ipynb)::")
 
 
@@ -194,6 +219,58 @@ def _check_inputs(app):
         shutil.rmtree(_cache_dir(app))
 
 
+def build_jobs() -> int:
+    """How many notebooks the build executes at once (RTCHX_BUILD_JOBS, else the usable cores)."""
+    if os.environ.get(JOBS_ENV, "").strip():
+        return max(0, int(os.environ[JOBS_ENV]))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _execute_one(path: Path, timeout: int | None, allow_errors: bool):
+    """Run one notebook in a fresh kernel, in its own folder (as myst-nb does); jupyter-cache's result."""
+    notebook = nbformat.read(path, as_version=4)
+    return single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout, allow_errors=allow_errors,
+                               meta_override=True)
+
+
+def _execute_in_parallel(app):
+    """Before reading: execute every notebook the cache lacks, several at a time, and cache the results."""
+    for name in ONE_THREAD:
+        os.environ[name] = "1"   # inherited by every kernel started from now on, myst-nb's included
+    config, jobs = app.env.mystnb_config, build_jobs()
+    if jobs == 0 or config.execution_mode != "cache" or config.execution_in_temp:
+        return
+    docnames = app.project.discover(app.config.exclude_patterns, app.config.include_patterns)
+    paths = sorted(Path(app.env.doc2path(d)) for d in docnames)
+    paths = [p for p in paths if p.suffix == ".ipynb"]
+    cache = get_cache(str(_cache_dir(app)))
+    missing = []
+    for path in paths:
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            missing.append(path)
+    if not missing:
+        return
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=min(jobs, len(missing))) as pool:
+        futures = {}
+        for path in missing:
+            LOGGER.info(f"Executing notebook using local CWD, {jobs} at a time: {path.relative_to(app.srcdir)}")
+            futures[pool.submit(_execute_one, path, config.execution_timeout, config.execution_allow_errors)] = path
+        for future in as_completed(futures):   # only this thread writes to the cache
+            path, result = futures[future], future.result()
+            if result.err is not None:
+                LOGGER.info(f"{path.relative_to(app.srcdir)} failed; left for myst-nb to run and report")
+                continue
+            record = cache.add_nb_to_project(str(path))
+            cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri,
+                                                      data={"execution_seconds": result.time}),
+                                        check_validity=False, overwrite=True)
+            LOGGER.info(f"Executed {path.relative_to(app.srcdir)} in {result.time:.2f} s")
+    LOGGER.info(f"Executed {len(missing)} notebooks, {jobs} at a time, in {time.monotonic() - start:.1f} s")
+
+
 def _outdated_pages(app, env, added, changed, removed):
     """After an input changed, every page is re-read (Sphinx itself only re-reads changed sources)."""
     return sorted(env.found_docs) if app._rtchx_inputs_changed else []
@@ -223,6 +300,7 @@ def setup(app):
     app.add_role("eval", EvalGlued(), override=True)
     app.add_directive("figure", GluedFigure, override=True)
     app.connect("builder-inited", _check_inputs, priority=600)   # after myst-nb sets its cache path
+    app.connect("builder-inited", _execute_in_parallel, priority=700)   # after _check_inputs cleared the cache
     app.connect("env-get-outdated", _outdated_pages)
     app.connect("source-read", _note_pasted_notebooks)
     app.connect("build-finished", _after_build)
