@@ -66,6 +66,7 @@ def once_per_run(tmp_path_factory, name: str, make):
     folder, record = shared / name, shared / f"{name}.json"
     with FileLock(str(shared / f"{name}.lock")):
         if not record.exists():
+            shutil.rmtree(folder, ignore_errors=True)   # what a worker that failed half-way left
             folder.mkdir()
             record.write_text(json.dumps(make(folder)))
     return json.loads(record.read_text())
