@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from bookbuild import build, can_cut_the_network, clean_copy
+from filelock import FileLock
 
 from rtchx.core import data
 
@@ -51,17 +53,27 @@ def edit_csv(path: Path, old: str, new: str, *, rehash: bool = True) -> None:
         data.rehash(path.parent)
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """A clean copy of the repository and its strictly built HTML folder (built once per session).
+def once_per_run(tmp_path_factory, name: str, make):
+    """Make something once for the whole test run: ``make(folder)`` returns a JSON-able record of it.
 
-    For iterating on the browser tests only, RTCHX_REUSE_BOOK=<a copy this fixture built before>
-    skips the build; the suite and CI never set it.
+    The suite runs on several workers (pytest-xdist, one process each), and a session fixture runs
+    once per worker. The first worker to ask makes the thing in a folder all workers share, under a
+    lock; the others wait for it and read its record. Without xdist it is an ordinary session fixture.
     """
-    reuse = os.environ.get("RTCHX_REUSE_BOOK")
-    if reuse:
-        return Path(reuse), Path(reuse) / "_build" / "html"
-    root = clean_copy(tmp_path_factory.mktemp("book"))
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent   # pytest-of-<user>/pytest-<n>: the run's, not the worker's
+    folder, record = shared / name, shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not record.exists():
+            shutil.rmtree(folder, ignore_errors=True)   # what a worker that failed half-way left
+            folder.mkdir()
+            record.write_text(json.dumps(make(folder)))
+    return json.loads(record.read_text())
+
+
+def _build_the_book(folder: Path) -> dict:
+    root = clean_copy(folder)
     # What a working tree collects with use; none of it may reach (or break) the book.
     for junk in (".pytest_cache/README.md", "notebooks/.ipynb_checkpoints/01-checkpoint.ipynb", "stray.md"):
         (root / junk).parent.mkdir(parents=True, exist_ok=True)
@@ -69,9 +81,26 @@ def built_book(tmp_path_factory):
     offline = can_cut_the_network()
     start = time.monotonic()
     result = build(root, offline=offline)
-    seconds = time.monotonic() - start
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    print(f"\nstrict book build from a clean copy{' without network' if offline else ''}: {seconds:.1f} s")
+    return {"root": str(root), "returncode": result.returncode, "offline": offline,
+            "seconds": time.monotonic() - start, "log": result.stdout[-4000:] + result.stderr[-4000:]}
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """A clean copy of the repository and its strictly built HTML folder (built once per test run,
+    shared by the workers).
+
+    For iterating on the browser tests only, RTCHX_REUSE_BOOK=<a copy this fixture built before>
+    skips the build; the suite and CI never set it.
+    """
+    reuse = os.environ.get("RTCHX_REUSE_BOOK")
+    if reuse:
+        return Path(reuse), Path(reuse) / "_build" / "html"
+    made = once_per_run(tmp_path_factory, "book", _build_the_book)
+    assert made["returncode"] == 0, made["log"]
+    print(f"\nstrict book build from a clean copy{' without network' if made['offline'] else ''}: "
+          f"{made['seconds']:.1f} s")
+    root = Path(made["root"])
     return root, root / "_build" / "html"
 
 
@@ -105,3 +134,45 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+#: The suite's long work units, longest first, so that under xdist the two workers start on them
+#: together and finish together (xdist hands out units in collection order with --no-loadscope-reorder).
+#: A unit is a file (its module fixtures, and the browser's page visits, stay in one process) or,
+#: for these, smaller: one browser page, or one test that builds or runs notebooks on its own.
+FIRST = ["test_browser.py::test_the_page_list_covers_the_built_book",   # one worker builds the book...
+         "test_altered_book.py",                                       # ...the other the altered books
+         "test_binder.py::test_the_plain_route_installs_and_runs_every_notebook",
+         "test_jupyterlab.py::test_every_eval_evaluates_in_the_kernel_to_what_the_book_pastes",
+         "test_jupyterlab.py::test_a_chapter_reads_in_jupyterlab_as_in_the_book",
+         "test_pdf.py",
+         "test_book.py::test_rebuilds_reuse_what_is_unchanged_and_never_serve_stale_numbers",
+         "test_book.py::test_a_warning_fails_the_build_and_the_next_build_too",
+         "test_book.py::test_a_failing_cell_fails_the_build",
+         "test_book.py::test_a_cell_writing_to_stderr_fails_the_build",
+         "test_browser.py"]
+
+
+def _unit(item: pytest.Item) -> str:
+    """The xdist work unit a test belongs to."""
+    file = item.path.name
+    name = item.originalname
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    if file == "test_browser.py" and "path" in params:
+        return f"test_browser.py[{params['path']}]"
+    if f"{file}::{name}" in FIRST:
+        return f"{file}::{name}"
+    return file
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist: put each test in its work unit, and the long units first (see FIRST)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_unit(item)))
+
+    def rank(item):
+        unit = _unit(item).split("[")[0]   # a browser page ranks with its file
+        return FIRST.index(unit) if unit in FIRST else len(FIRST)
+    items.sort(key=rank)   # stable: within a rank, the order pytest collected

@@ -12,7 +12,7 @@ points the chapters at them), and its HTML text is read back:
   (the paper's own words, in quotation marks, excepted);
 - the chapter titles in the navigation carry no count at all.
 
-Each dataset is built once per session, the three builds at the same time (the build waits
+Each dataset is built once per test run, the three builds at the same time (the build waits
 on its notebook kernels much of the time, so they overlap well even on two cores), and
 every check reads the same HTML. The real data's book (conftest's ``built_book``, shared
 with test_book.py) goes through the same checks, so that they cannot pass by finding
@@ -31,6 +31,7 @@ import pytest
 from altered import everyone_alive, one_local_failure_fewer, one_patient_fewer
 from bookbuild import clean_copy, html_pages, tool_env
 from bs4 import BeautifulSoup
+from conftest import once_per_run
 
 from rtchx.core import audit, data
 
@@ -54,10 +55,8 @@ class Built:
     log: str
 
 
-@pytest.fixture(scope="session")
-def altered_books(tmp_path_factory) -> dict[str, Built]:
-    """Build the book strictly on every altered dataset, all at once, each once per session."""
-    base = tmp_path_factory.mktemp("altered-books")
+def _build_on_altered_data(base: Path) -> dict:
+    """Build the book strictly on every altered dataset, all at once: a JSON-able record of each build."""
     running = {}
     start = time.monotonic()
     for name, make in ALTERED.items():
@@ -72,9 +71,17 @@ def altered_books(tmp_path_factory) -> dict[str, Built]:
     for name, (root, data_dir, log, process) in running.items():
         returncode = process.wait(timeout=1800)
         log.close()
-        built[name] = Built(data_dir, root / "_build" / "html", returncode, (base / name / "build.log").read_text())
+        built[name] = {"data_dir": str(data_dir), "html": str(root / "_build" / "html"), "returncode": returncode,
+                       "log": (base / name / "build.log").read_text()}
     print(f"\n{len(built)} strict book builds on altered data, side by side: {time.monotonic() - start:.0f} s")
     return built
+
+
+@pytest.fixture(scope="session")
+def altered_books(tmp_path_factory) -> dict[str, Built]:
+    """The book built strictly on every altered dataset, each once per test run (shared by the workers)."""
+    made = once_per_run(tmp_path_factory, "altered-books", _build_on_altered_data)
+    return {name: Built(Path(b["data_dir"]), Path(b["html"]), b["returncode"], b["log"]) for name, b in made.items()}
 
 
 @pytest.fixture
