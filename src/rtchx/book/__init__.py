@@ -34,8 +34,14 @@ import types
 
 import numpy as np
 from IPython import get_ipython
-from IPython.display import Image
-from myst_nb import glue as myst_glue
+from IPython.core.formatters import format_display_data
+from IPython.display import Image, display
+
+#: Glue's output format, which myst-nb reads when it builds a page (myst_nb.ext.glue): a display output
+#: whose metadata names the key under "scrapbook", its MIME types prefixed with this when the notebook
+#: is not to show the value. Written here rather than by calling myst_nb.glue, whose module imports
+#: nbformat and jsonschema (with its grammar-compiling format checkers): 1.9 s in every kernel.
+GLUE_PREFIX = "application/papermill.record/"
 
 
 def glue(key: str, value) -> None:
@@ -88,12 +94,21 @@ def glue(key: str, value) -> None:
     if figure_module is not None and isinstance(value, figure_module.Figure):
         from rtchx.book.figures import png_bytes  # deliberate: figures imports matplotlib, needed only here
 
-        myst_glue(key, Image(data=png_bytes(value), format="png"), display=not _shown_already(value))
+        _glue_output(key, Image(data=png_bytes(value), format="png"), shown=not _shown_already(value))
         return
     if not all(part.isidentifier() and not keyword.iskeyword(part) for part in key.split(".")):
         raise ValueError(f"glue key {key!r} is not an identifier or a dotted path of identifiers")
     _bind_in_kernel(key, value)
-    myst_glue(key, value, display=False)
+    _glue_output(key, value, shown=False)
+
+
+def _glue_output(key: str, value, shown: bool) -> None:
+    """Write the cell output myst-nb reads as the glued ``key`` (see GLUE_PREFIX); ``shown``: the
+    notebook shows the value too."""
+    bundle, metadata = format_display_data(value)
+    prefix = "" if shown else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": key, "mime_prefix": prefix}
+    display({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
 
 
 def _shown_already(fig) -> bool:
