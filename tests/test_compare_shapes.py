@@ -255,3 +255,17 @@ def test_significance_is_counted_by_shape_family(patients, historical):
         assert significant == sum(r.expected_events > critical for r in rows
                                   if compare.shape_family(r.shape) is family)
     assert compare.shape_family(compare.HazardShape.weibull(1)) is None
+
+
+@pytest.mark.parametrize("comparator, size_basis", [("kepka_by_size_cited", "before_rt"),
+                                                    ("kepka_by_size_source", "initial"),
+                                                    ("goffman_lc_3y", "none"), ("kepka_os_all_source", "none")])
+def test_the_scan_gives_at_every_k_what_the_full_comparison_gives(patients, historical, comparator, size_basis):
+    """The scan computes E and its p alone at each k; the full comparison, run afresh, is the second method."""
+    ks = (0.3, 0.65, 1.0, 1.75)
+    scan = compare.weibull_scan(patients, historical, comparator=comparator, size_basis=size_basis, ks=ks)
+    for k, e, p_two, p_one in zip(ks, scan.expected, scan.p_two_sided, scan.p_one_sided):
+        full = compare.observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
+                                            shape=compare.HazardShape.weibull(k))
+        assert (e, p_two, p_one) == pytest.approx((full.expected_events, full.p_exact, full.p_exact_fewer), rel=1e-12)
+        assert scan.observed == full.observed_events

@@ -1031,8 +1031,15 @@ class ShapeScan:
 
 
 def _expected_for_k(patients, historical, comparator, size_basis, k) -> float:
-    return observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
-                                shape=HazardShape.weibull(k)).expected_events
+    """E under a Weibull(k) reference: observed_vs_expected's expected_events, computed alone."""
+    h, shape = historical.set_index("id"), HazardShape.weibull(k)
+    if comparator in SIZE_STANDARDISED:
+        timepoint = float(h.loc[SIZE_STANDARDISED[comparator]["5-10 cm"], "timepoint_months"])
+        return expected_events(patients, rates_by_size=size_standardised_rates(historical, comparator),
+                               size_basis=size_basis, timepoint=timepoint, shape=shape)
+    row = h.loc[comparator]
+    return expected_events(patients, rate=float(row["rate"]), timepoint=float(row["timepoint_months"]),
+                           shape=shape, endpoint=row["endpoint"])
 
 
 def _crossings(ks, expected, target, solve) -> tuple[float, ...]:
@@ -1069,10 +1076,12 @@ def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator
     """
     ks = tuple(float(k) for k in (np.round(np.arange(0.2, 2.0001, 0.05), 4) if ks is None else ks))
     size_basis = _size_basis(size_basis)
-    rows = [observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
-                                 shape=HazardShape.weibull(k)) for k in ks]
-    observed = rows[0].observed_events
-    expected = tuple(r.expected_events for r in rows)
+    # the full comparison once (it checks the arguments); only E depends on k, so the rest of the scan
+    # computes E and its test alone, without refitting the same Kaplan-Meier estimate at every k
+    observed = observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
+                                    shape=HazardShape.weibull(ks[0])).observed_events
+    expected = tuple(_expected_for_k(patients, historical, comparator, size_basis, k) for k in ks)
+    rows = [one_sample_logrank(observed, e) for e in expected]
 
     def solve(k):
         return _expected_for_k(patients, historical, comparator, size_basis, k)
