@@ -112,10 +112,8 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
     >>> fit = survival.kaplan_meier(data.load_patients(), "local_control")
     >>> fig = km_plot(fit, ylabel="Free of local failure", at_risk_times=[0, 24, 48])   # doctest: +SKIP
     """
-    if ax is None:
-        fig, ax = plt.subplots()
-    else:
-        fig = ax.figure
+    own = ax is None   # a figure of its own is laid out here; one with other panels by its maker
+    fig, ax = plt.subplots() if own else (ax.figure, ax)
     fit.plot_survival_function(
         ax=ax, ci_show=True, show_censors=True, color=PALETTE[0],
         censor_styles=CENSOR_TICK, label=ENDPOINT_LABELS.get(fit.label, fit.label),
@@ -125,7 +123,8 @@ def km_plot(fit: KaplanMeierFitter, *, ylabel: str, xmax: float | None = None,
     if at_risk_times is not None:
         ax.set_xticks(at_risk_times)
         add_at_risk_row(ax, fit, at_risk_times)
-    fig.tight_layout()
+    if own:
+        fig.tight_layout()
     return fig
 
 
@@ -317,10 +316,8 @@ def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, 
     possible (``rtchx.core.survival.event_free_bounds``); the range between them is shaded.
     Draws into ``ax`` if given, else into a new figure; returns the Figure.
     """
-    if ax is None:
-        fig, ax = plt.subplots()
-    else:
-        fig = ax.figure
+    own = ax is None   # as km_plot: lay out only a figure of its own
+    fig, ax = plt.subplots() if own else (ax.figure, ax)
     t_late = latest.survival_function_.index.to_numpy()
     s_late = latest.survival_function_.iloc[:, 0].to_numpy()
     s_early = earliest.survival_function_at_times(t_late).to_numpy()
@@ -332,7 +329,8 @@ def bounds_plot(latest, earliest, *, reported: dict[float, float], ylabel: str, 
         ax.plot(list(reported), list(reported.values()), **REPORTED_STYLE)
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
-    fig.tight_layout()
+    if own:
+        fig.tight_layout()
     return fig
 
 
@@ -442,7 +440,8 @@ def reference_curves_plot(fit: KaplanMeierFitter, curves: dict, *, ylabel: str, 
                 color=PALETTE[(i + 1) % len(PALETTE)], lw=2, label=label)
         ax.plot([curve.timepoint], [curve.rate], "o", color=PALETTE[(i + 1) % len(PALETTE)], ms=6)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
-    fig.tight_layout()
+    if own:
+        fig.tight_layout()
     return fig
 
 
@@ -550,7 +549,8 @@ def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130)
         ax.plot([upto], [shown[-1][1]], "o", color=PALETTE[3], ms=8, label="This step")
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
-    fig.tight_layout()
+    if own:
+        fig.tight_layout()
     return fig
 
 
@@ -570,7 +570,8 @@ def shape_curves_plot(curves, *, xmax: float = 130):
             label="The published point")
     survival_axes(ax, ylabel="Free of local failure", xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
-    fig.tight_layout()
+    if own:
+        fig.tight_layout()
     return fig
 
 
