@@ -56,7 +56,7 @@ def test_a_kaplan_meier_figure_keeps_its_text_at_or_above_the_floor(patients):
 
 def test_glue_turns_a_figure_into_the_books_png(monkeypatch):
     captured = {}
-    monkeypatch.setattr("rtchx.book.myst_glue", lambda key, value, display: captured.update({key: value}))
+    monkeypatch.setattr("rtchx.book._glue_output", lambda key, value, shown: captured.update({key: value}))
     fig, ax = plt.subplots()
     ax.set_title("A title")
     glue("fig_probe", fig)

@@ -204,7 +204,7 @@ def kernel(monkeypatch):
     """A stand-in for the IPython kernel running a chapter, and what glue() handed to myst-nb."""
     shell, glued = _Shell(), {}
     monkeypatch.setattr(rtchx.book, "get_ipython", lambda: shell)
-    monkeypatch.setattr(rtchx.book, "myst_glue", lambda key, value, display: glued.update({key: (value, display)}))
+    monkeypatch.setattr(rtchx.book, "_glue_output", lambda key, value, shown: glued.update({key: (value, shown)}))
     monkeypatch.setattr(rtchx.book, "_BOUND", {})
     return shell.user_ns, glued
 
