@@ -440,8 +440,7 @@ def reference_curves_plot(fit: KaplanMeierFitter, curves: dict, *, ylabel: str, 
                 color=PALETTE[(i + 1) % len(PALETTE)], lw=2, label=label)
         ax.plot([curve.timepoint], [curve.rate], "o", color=PALETTE[(i + 1) % len(PALETTE)], ms=6)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
-    if own:
-        fig.tight_layout()
+    fig.tight_layout()
     return fig
 
 
@@ -549,8 +548,7 @@ def product_limit_step_plot(table, step: int, *, ylabel: str, xmax: float = 130)
         ax.plot([upto], [shown[-1][1]], "o", color=PALETTE[3], ms=8, label="This step")
     survival_axes(ax, ylabel=ylabel, xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
-    if own:
-        fig.tight_layout()
+    fig.tight_layout()
     return fig
 
 
@@ -570,8 +568,7 @@ def shape_curves_plot(curves, *, xmax: float = 130):
             label="The published point")
     survival_axes(ax, ylabel="Free of local failure", xmax=xmax)
     ax.legend(loc="upper right", frameon=True, fontsize=SMALLEST_TEXT_PT)
-    if own:
-        fig.tight_layout()
+    fig.tight_layout()
     return fig
 
 
