@@ -264,7 +264,7 @@ def test_the_scan_gives_at_every_k_what_the_full_comparison_gives(patients, hist
     """The scan computes E and its p alone at each k; the full comparison, run afresh, is the second method."""
     ks = (0.3, 0.65, 1.0, 1.75)
     scan = compare.weibull_scan(patients, historical, comparator=comparator, size_basis=size_basis, ks=ks)
-    for k, e, p_two, p_one in zip(ks, scan.expected, scan.p_two_sided, scan.p_one_sided):
+    for k, e, p_two, p_one in zip(ks, scan.expected, scan.p_two_sided, scan.p_one_sided, strict=True):
         full = compare.observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
                                             shape=compare.HazardShape.weibull(k))
         assert (e, p_two, p_one) == pytest.approx((full.expected_events, full.p_exact, full.p_exact_fewer), rel=1e-12)
