@@ -277,3 +277,18 @@ def test_interval_and_median_read_by_name(lc, os_fit):
 
 def test_fits_carry_the_endpoint_name_not_a_reader_label(lc, os_fit):
     assert (lc.label, os_fit.label) == ("local_control", "overall_survival")
+
+
+def test_a_remembered_fit_follows_the_data_and_is_the_callers_own(patients):
+    """kaplan_meier fits each distinct set of inputs once (fit_km): new values, or the same values on other
+    patients, give a new fit; and what one caller changes in its fit never reaches the next caller."""
+    first = survival.kaplan_meier(patients, "local_control")
+    first.survival_function_.iloc[:, 0] = 0.0   # a caller scribbles on its fit
+    again = survival.kaplan_meier(patients, "local_control")
+    assert again is not first and survival.survival_at(again, 60) == pytest.approx(0.7)   # 7/8 * 4/5, by hand
+    # patient 5's local failure at 21 months censored instead: 7/8 from 6 months on, by hand
+    edited = patients.copy()
+    edited.loc[edited["local_failure"] & (edited["lc_months"] == 21), "local_failure"] = False
+    assert survival.survival_at(survival.kaplan_meier(edited, "local_control"), 60) == pytest.approx(7 / 8)
+    # one patient fewer: 10 at risk at the start
+    assert survival.kaplan_meier(patients.iloc[1:], "local_control").event_table["at_risk"].iloc[0] == 10

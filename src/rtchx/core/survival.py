@@ -14,6 +14,8 @@ sees (an endpoint's label, a legend) belong to the book layer (``rtchx.book``).
 
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -29,6 +31,42 @@ ENDPOINTS = {
     "overall_survival": ("os_months", lambda p: p["status"] == "DOD"),
     "local_control": ("lc_months", lambda p: p["local_failure"]),
 }
+
+
+def fit_km(durations: pd.Series, events: pd.Series, label: str) -> KaplanMeierFitter:
+    """A lifelines Kaplan-Meier fit of these durations and events, each distinct set fitted once.
+
+    A chapter asks for the same few curves many times (the audit, a sensitivity
+    table, a scan over shapes: 98 fits of a handful of curves in chapter 10), and
+    a lifelines fit costs milliseconds. Fits are remembered by their inputs' values,
+    so new data always gets a new fit; the caller gets a copy of its own.
+
+    Parameters
+    ----------
+    durations, events : Series
+        Times and event indicators, one per patient.
+    label : str
+        The fit's label.
+
+    Returns
+    -------
+    KaplanMeierFitter
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> fit = fit_km(pd.Series([6.0, 26.0, 13.0]), pd.Series([True, False, True]), "local_control")
+    >>> float(fit.survival_function_at_times(13.0).iloc[0])
+    0.3333333333333333
+    """
+    key = (label, tuple(durations.astype(float)), tuple(events.astype(bool)))
+    return copy.deepcopy(_remembered_fit(key))
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered_fit(key) -> KaplanMeierFitter:
+    label, durations, events = key
+    return KaplanMeierFitter(label=label).fit(pd.Series(durations, dtype=float), pd.Series(events, dtype=bool))
 
 
 def endpoint(patients: pd.DataFrame, name: str) -> tuple[pd.Series, pd.Series]:
@@ -87,7 +125,7 @@ def kaplan_meier(patients: pd.DataFrame, name: str) -> KaplanMeierFitter:
     ('overall_survival', 13.0)
     """
     durations, events = endpoint(patients, name)
-    return KaplanMeierFitter(label=name).fit(durations, events)
+    return fit_km(durations, events, name)
 
 
 def survival_at(fit: KaplanMeierFitter, months: float) -> float:
@@ -360,7 +398,7 @@ def reverse_km(patients: pd.DataFrame) -> KaplanMeierFitter:
     106.0
     """
     alive = patients["status"] != "DOD"
-    return KaplanMeierFitter(label="follow_up").fit(patients["os_months"].astype(float), alive)
+    return fit_km(patients["os_months"].astype(float), alive, "follow_up")
 
 
 @dataclass(frozen=True)
@@ -457,9 +495,9 @@ def event_free_bounds(patients: pd.DataFrame, *, local_failure_is_event: bool = 
     latest_time = patients["os_months"]
     if local_failure_is_event:
         latest_time = latest_time.where(~patients["local_failure"], patients["lc_months"])
-    latest = KaplanMeierFitter(label="latest").fit(latest_time.astype(float), died)
+    latest = fit_km(latest_time.astype(float), died, "latest")
     earliest_time = latest_time.where(~died, 0.0)
-    earliest = KaplanMeierFitter(label="earliest").fit(earliest_time.astype(float), died)
+    earliest = fit_km(earliest_time.astype(float), died, "earliest")
     return EventFreeBounds(latest, earliest)
 
 
