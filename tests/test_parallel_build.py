@@ -121,6 +121,6 @@ def test_kernels_started_together_each_run(tmp_path):
                                                                          "display_name": "Python 3"}}), path)
         notebooks.append(path)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda p: rtchx_book._execute_one(p, 120, False), notebooks))
+        results = list(pool.map(lambda p: rtchx_book.execute_notebook(p, 120, False), notebooks))
     assert [r.err for r in results] == [None] * 4
     assert [r.nb.cells[0].outputs[0].text for r in results] == [f"{n * 7}\n" for n in range(4)]
