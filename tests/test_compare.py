@@ -57,6 +57,16 @@ def test_km_at_timepoint_plain_and_log_log(patients):
     assert result.plain_ci_high > 1 > result.ci_high   # why the log(-log) interval is primary
 
 
+def test_km_at_timepoint_follows_the_data_it_is_given(patients):
+    """The estimate is remembered by its inputs' values: changed data, or another time, is computed afresh."""
+    assert compare.km_at_timepoint(patients, 60).estimate == pytest.approx(0.7)
+    edited = patients.copy()   # patient 5's local failure at 21 months censored: 7/8 from 6 months on
+    edited.loc[edited["local_failure"] & (edited["lc_months"] == 21), "local_failure"] = False
+    assert compare.km_at_timepoint(edited, 60).estimate == pytest.approx(7 / 8)
+    assert compare.km_at_timepoint(patients, 12).estimate == pytest.approx(7 / 8)
+    assert compare.km_at_timepoint(patients, 60, "overall_survival").estimate == pytest.approx(3 / 11)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: compare.cumulative_hazard(10, 1.2, 60), "strictly between 0 and 1"),
     (lambda: compare.cumulative_hazard(10, 0.0, 60), "strictly between 0 and 1"),

@@ -24,6 +24,7 @@ differ only in when the failures that the rate implies are expected to happen.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from dataclasses import dataclass, replace
 
@@ -473,11 +474,20 @@ def km_at_timepoint(patients: pd.DataFrame, months: float, endpoint: str = "loca
     >>> round(at_60.estimate, 2), at_60.plain_ci_high > 1  # doctest: +SKIP
     (0.7, True)
     """
-    fit = survival.kaplan_meier(patients, endpoint)
-    plain = survival.plain_band(*survival.endpoint(patients, endpoint))
+    durations, events = survival.endpoint(patients, endpoint)
+    return _km_at(tuple(durations), tuple(events), float(months), endpoint)
+
+
+@functools.lru_cache(maxsize=256)
+def _km_at(durations: tuple, events: tuple, months: float, endpoint: str) -> KaplanMeierAt:
+    """km_at_timepoint, remembered by its inputs' values: a sensitivity table or a forest plot asks for the
+    same estimate at the same time for every reference it compares with (the result is frozen, so shared)."""
+    durations, events = pd.Series(durations, dtype=float), pd.Series(events, dtype=bool)
+    fit = survival.fit_km(durations, events, endpoint)
+    plain = survival.plain_band(durations, events)
     plain = plain[plain["time"] <= months].iloc[-1] if (plain["time"] <= months).any() else {"low": 1.0, "high": 1.0}
     low, high = survival.confidence_at(fit, months)
-    return KaplanMeierAt(months=float(months), estimate=survival.survival_at(fit, months), ci_low=low, ci_high=high,
+    return KaplanMeierAt(months=months, estimate=survival.survival_at(fit, months), ci_low=low, ci_high=high,
                          plain_ci_low=float(plain["low"]), plain_ci_high=float(plain["high"]))
 
 
