@@ -146,9 +146,9 @@ FIRST = ["test_browser.py::test_the_page_list_covers_the_built_book",   # one wo
          "test_jupyterlab.py::test_every_eval_evaluates_in_the_kernel_to_what_the_book_pastes",
          "test_jupyterlab.py::test_a_chapter_reads_in_jupyterlab_as_in_the_book",
          "test_pdf.py",
-         "test_book.py::test_rebuilds_reuse_what_is_unchanged_and_never_serve_stale_numbers",
+         "test_parallel_build.py::test_parallel_rebuilds_follow_code_data_and_pasted_values",
          "test_book.py::test_a_warning_fails_the_build_and_the_next_build_too",
-         "test_book.py::test_a_failing_cell_fails_the_build",
+         "test_parallel_build.py::test_a_failing_cell_in_one_notebook_fails_the_parallel_build",
          "test_book.py::test_a_cell_writing_to_stderr_fails_the_build",
          "test_browser.py"]
 

@@ -35,7 +35,7 @@ failures = []
 for path in sorted(Path("notebooks").glob("*.ipynb")):
     nb = nbformat.read(path, as_version=4)
     try:
-        NotebookClient(nb, timeout=300, kernel_name="python3",
+        NotebookClient(nb, timeout=300, kernel_name="python3", shutdown_kernel="immediate",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except Exception as error:  # report every notebook, not only the first failure
         failures.append(f"{path.name}: {type(error).__name__}: {str(error)[-300:]}")

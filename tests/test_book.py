@@ -94,11 +94,6 @@ def build_with_extra_cell(tmp_path: Path, notebook: str, source: str) -> str:
     return result.stdout + result.stderr
 
 
-def test_a_failing_cell_fails_the_build(tmp_path):
-    output = build_with_extra_cell(tmp_path, "90_the_data.ipynb", "raise RuntimeError('deliberately broken cell')")
-    assert "deliberately broken cell" in output
-
-
 def test_a_cell_writing_to_stderr_fails_the_build(tmp_path):
     """A stray warning from a cell would otherwise be printed in the book."""
     output = build_with_extra_cell(tmp_path, "90_the_data.ipynb",
@@ -117,55 +112,9 @@ def test_a_warning_fails_the_build_and_the_next_build_too(tmp_path):
         assert "no_such_chapter" in result.stdout + result.stderr, attempt
 
 
-def _executed(result) -> int:
-    """How many notebooks a build executed (myst-nb logs each one it runs rather than takes from the cache)."""
-    return (result.stdout + result.stderr).count("Executing notebook using")
-
-
-def test_rebuilds_reuse_what_is_unchanged_and_never_serve_stale_numbers(tmp_path):
-    """Notebook outputs are cached between builds, keyed on their code; a change to data/ must still show.
-
-    A prose page that shows a notebook's glued value must follow a change to that notebook's code
-    (not the root page, which Sphinx rewrites on every build anyway).
-    """
-    root = clean_copy(tmp_path)
-    only_chapters(root, "notebooks/90_the_data", "notebooks/01_cohort_at_a_glance", "book/probe", "book/references")
-    (root / "book" / "probe.md").write_text(
-        "# Probe\n\nThe probe says {glue}`../notebooks/01_cohort_at_a_glance.ipynb::probe_value`.\n")
-    chapter = root / "notebooks" / "01_cohort_at_a_glance.ipynb"
-    nb = nbformat.read(chapter, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell('glue("probe_value", 41)'))
-    nbformat.write(nb, chapter)
-    html = root / "_build" / "html"
-    page = html / "notebooks" / "01_cohort_at_a_glance.html"
-
-    def probe() -> str:
-        text = BeautifulSoup((html / "book" / "probe.html").read_text(encoding="utf-8"), "html.parser").get_text()
-        return " ".join(text.split())
-
-    first = build(root)
-    assert first.returncode == 0, first.stdout[-3000:]
-    assert _executed(first) == 2
-    assert "70%</span> at five years" in page.read_text() and "The probe says 41" in probe()
-
-    unchanged = build(root)
-    assert unchanged.returncode == 0, unchanged.stdout[-3000:]
-    assert _executed(unchanged) == 0 and "0 added, 0 changed, 0 removed" in unchanged.stdout
-
-    nb.cells[-1].source = 'glue("probe_value", 42)'   # one chapter's code changes
-    nbformat.write(nb, chapter)
-    code_edit = build(root)
-    assert code_edit.returncode == 0, code_edit.stdout[-3000:]
-    assert _executed(code_edit) == 1 and "The probe says 42" in probe()
-
-    # Count patient 5's local failure as censored: local control at 5 years becomes 7/8 = 88%.
-    csv = root / "data" / "patients.csv"
-    csv.write_text(csv.read_text().replace(",21,true,30,DOD", ",21,false,30,DOD"))
-    data.rehash(root / "data")
-    data_edit = build(root)
-    assert data_edit.returncode == 0, data_edit.stdout[-3000:]
-    assert _executed(data_edit) == 2
-    assert "88%</span> at five years" in page.read_text()
+# A failing cell, and rebuilds after a change to a notebook's code, to data/ and to a page that pastes
+# another notebook's value: tests/test_parallel_build.py, with the notebooks run side by side as the
+# build runs them by default.
 
 
 # --- the HTML, on disk ----------------------------------------------------------------------------

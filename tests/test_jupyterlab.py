@@ -304,7 +304,7 @@ def _run_with_expressions(root: Path, path: Path, expressions: list[str]) -> dic
     saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "JUPYTER_PATH")}
     os.environ.update(PYTHONPATH=env["PYTHONPATH"], JUPYTER_PATH=env["JUPYTER_PATH"])
     try:
-        NotebookClient(nb, timeout=300, kernel_name="python3",
+        NotebookClient(nb, timeout=300, kernel_name="python3", shutdown_kernel="immediate",   # outputs are in
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     finally:
         for k, v in saved.items():
