@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from bookbuild import build, can_cut_the_network, clean_copy
 from filelock import FileLock
+from plain_route import follow_the_plain_route
 
 from rtchx.core import data
 
@@ -86,6 +87,13 @@ def _build_the_book(folder: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
+def plain_route_run(tmp_path_factory) -> dict:
+    """The README's plain route followed once per test run (tests/plain_route.py): what each step returned,
+    and each notebook's {eval} expressions evaluated in its kernel after its last cell."""
+    return once_per_run(tmp_path_factory, "plain-route", follow_the_plain_route)
+
+
+@pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
     """A clean copy of the repository and its strictly built HTML folder (built once per test run,
     shared by the workers).
@@ -142,8 +150,7 @@ def browser():
 #: for these, smaller: one browser page, or one test that builds or runs notebooks on its own.
 FIRST = ["test_browser.py::test_the_page_list_covers_the_built_book",   # one worker builds the book...
          "test_altered_book.py",                                       # ...the other the altered books
-         "test_binder.py::test_the_plain_route_installs_and_runs_every_notebook",
-         "test_jupyterlab.py::test_every_eval_evaluates_in_the_kernel_to_what_the_book_pastes",
+         "test_binder.py::test_the_plain_route_installs_and_runs_every_notebook",   # makes plain_route_run
          "test_jupyterlab.py::test_a_chapter_reads_in_jupyterlab_as_in_the_book",
          "test_pdf.py",
          "test_parallel_build.py::test_parallel_rebuilds_follow_code_data_and_pasted_values",

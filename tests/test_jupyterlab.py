@@ -22,7 +22,6 @@ import dataclasses
 import enum
 import itertools
 import json
-import os
 import re
 import secrets
 import socket
@@ -39,7 +38,7 @@ import pytest
 from bookbuild import ARTEFACTS, REPO, clean_copy, tool_env
 from IPython.core.formatters import PlainTextFormatter
 from myst_nb.core.variables import format_plain_text
-from nbclient import NotebookClient
+from plain_route import eval_expressions, markdown
 
 import rtchx.book
 from rtchx.book import exercises, glue, glue_result
@@ -52,8 +51,7 @@ finally:
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
-#: An inline {eval} role, and any same-page glue role or directive (cross-page `path::key` pastes stay glue roles).
-EVAL_ROLE = re.compile(r"\{eval\}`([^`]*)`")
+#: Any same-page glue role or directive (cross-page `path::key` pastes stay glue roles); EVAL_ROLE: plain_route.
 GLUE_LEFT = re.compile(r"\{glue(?::\w+)?\}`(?![^`]*::)[^`]*`|\{glue:figure\}")
 #: A caption-only figure that takes its image from a glued output.
 GLUED_FIGURE = re.compile(r"^(`{3,}|:{3,})\{figure\}[ \t]*\n(?:\s*:[\w-]+:.*\n)*?\s*:glue:[ \t]*(\S+)", re.MULTILINE)
@@ -61,16 +59,8 @@ IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 FRAGMENT = r"[A-Za-z0-9_]+"   # a part of a key computed inside an f-string
 
 
-def markdown(path: Path) -> list[str]:
-    return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
-
-
 def _code(cell: nbformat.NotebookNode) -> ast.Module:
     return ast.parse("\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))))
-
-
-def eval_expressions(path: Path) -> list[str]:
-    return [expression for text in markdown(path) for expression in EVAL_ROLE.findall(text)]
 
 
 def eval_key(expression: str) -> tuple[str, str | None]:
@@ -294,25 +284,6 @@ def test_an_enum_field_shows_in_the_kernel_as_the_book_pastes_it(kernel):
 
 # --- slow: the kernel and JupyterLab -------------------------------------------------------------------------
 
-def _run_with_expressions(root: Path, path: Path, expressions: list[str]) -> dict:
-    """Run a notebook of ``root`` as JupyterLab's kernel would, then evaluate ``expressions`` as
-    jupyterlab-myst does (execute_request's user_expressions: IPython's formatter, mime bundles)."""
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "import json\nprint(json.dumps(get_ipython().user_expressions(" + repr(dict(enumerate(expressions))) + ")))"))
-    env = tool_env(root)
-    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "JUPYTER_PATH")}
-    os.environ.update(PYTHONPATH=env["PYTHONPATH"], JUPYTER_PATH=env["JUPYTER_PATH"])
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3", shutdown_kernel="immediate",   # outputs are in
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-    printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
-    return {expressions[int(i)]: result for i, result in json.loads(printed).items()}
-
-
 def book_text(glued: dict, expression: str) -> tuple[str, str]:
     """What the book pastes for an {eval} expression, from the notebook's glued data: (mime type, text)."""
     key, fmt = eval_key(expression)
@@ -337,7 +308,9 @@ def kernel_text(result: dict, mime: str, expression: str) -> str:
 
 
 @pytest.mark.slow
-def test_every_eval_evaluates_in_the_kernel_to_what_the_book_pastes(built_book):
+def test_every_eval_evaluates_in_the_kernel_to_what_the_book_pastes(built_book, plain_route_run):
+    """Each notebook run top to bottom in a fresh kernel of the plain route's environment (tests/test_binder.py
+    runs them once for both tests), then its prose's expressions evaluated as jupyterlab-myst does."""
     root, _ = built_book
     wrong = []
     for path in sorted((root / "notebooks").glob("*.ipynb")):
@@ -345,7 +318,10 @@ def test_every_eval_evaluates_in_the_kernel_to_what_the_book_pastes(built_book):
         if not expressions:
             continue
         glued = json.loads((root / "_build" / "jupyter_execute" / "notebooks" / f"{path.stem}.glue.json").read_text())
-        results = _run_with_expressions(root, path, expressions)
+        results = plain_route_run.get("evaluated", {}).get(path.name)
+        if results is None:   # tests/test_binder.py says why
+            wrong.append(f"{path.name} did not run in the plain route's environment")
+            continue
         for expression in expressions:
             mime, expected = book_text(glued, expression)
             try:
