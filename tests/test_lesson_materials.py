@@ -14,6 +14,7 @@ import io
 import json
 import re
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -95,6 +96,39 @@ def test_the_files_are_rewritten_only_when_they_change(tmp_path):
     assert (again.pdf.stat().st_mtime_ns, again.csv.stat().st_mtime_ns) == stamps
     fewer = handout.write_handout(patients.iloc[:-1], tmp_path)
     assert fewer.changed
+
+
+def test_the_build_makes_the_handout_again_only_when_its_inputs_change(tmp_path, monkeypatch):
+    """book/_ext/rtchx_handout.py: made on the first build, skipped while the inputs are unchanged (no
+    matplotlib drawing in a warm rebuild), made again after a change to the data or a lost file."""
+    import shutil
+    import types
+
+    sys.path.insert(0, str(REPO / "book" / "_ext"))
+    try:
+        import rtchx_handout
+    finally:
+        sys.path.remove(str(REPO / "book" / "_ext"))
+    monkeypatch.delenv("RTCHX_DATA_DIR", raising=False)
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    app = types.SimpleNamespace(srcdir=str(tmp_path))
+    folder = tmp_path / rtchx_handout.HANDOUT_DIR
+    calls = []
+    real = handout.write_handout
+    monkeypatch.setattr(handout, "write_handout", lambda *args: calls.append(args) or real(*args))
+
+    rtchx_handout._write_handout(app)
+    rtchx_handout._write_handout(app)   # nothing changed: skipped
+    assert len(calls) == 1 and (folder / handout.CSV_NAME).is_file()
+    (folder / handout.PDF_NAME).unlink()   # a file lost: made again
+    rtchx_handout._write_handout(app)
+    assert len(calls) == 2 and (folder / handout.PDF_NAME).is_file()
+    csv_path = tmp_path / "data" / "patients.csv"   # the last patient's status corrected: made again
+    rows = csv_path.read_text().splitlines()
+    csv_path.write_text("\n".join(rows[:-1]) + "\n")
+    data.rehash(tmp_path / "data")
+    rtchx_handout._write_handout(app)
+    assert len(calls) == 3 and len(calls[-1][0]) == len(rows) - 2   # header and one patient fewer
 
 
 # --- the PDF ------------------------------------------------------------------------------------
