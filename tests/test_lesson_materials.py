@@ -111,23 +111,26 @@ def test_the_build_makes_the_handout_again_only_when_its_inputs_change(tmp_path,
         sys.path.remove(str(REPO / "book" / "_ext"))
     monkeypatch.delenv("RTCHX_DATA_DIR", raising=False)
     shutil.copytree(REPO / "data", tmp_path / "data")
-    app = types.SimpleNamespace(srcdir=str(tmp_path))
+
+    def build():   # each build is a new Sphinx application, with the fingerprint of the inputs it found
+        rtchx_handout._write_handout(types.SimpleNamespace(srcdir=str(tmp_path)))
+
     folder = tmp_path / rtchx_handout.HANDOUT_DIR
     calls = []
     real = handout.write_handout
     monkeypatch.setattr(handout, "write_handout", lambda *args: calls.append(args) or real(*args))
 
-    rtchx_handout._write_handout(app)
-    rtchx_handout._write_handout(app)   # nothing changed: skipped
+    build()
+    build()   # nothing changed: skipped
     assert len(calls) == 1 and (folder / handout.CSV_NAME).is_file()
     (folder / handout.PDF_NAME).unlink()   # a file lost: made again
-    rtchx_handout._write_handout(app)
+    build()
     assert len(calls) == 2 and (folder / handout.PDF_NAME).is_file()
     csv_path = tmp_path / "data" / "patients.csv"   # the last patient's status corrected: made again
     rows = csv_path.read_text().splitlines()
     csv_path.write_text("\n".join(rows[:-1]) + "\n")
     data.rehash(tmp_path / "data")
-    rtchx_handout._write_handout(app)
+    build()
     assert len(calls) == 3 and len(calls[-1][0]) == len(rows) - 2   # header and one patient fewer
 
 

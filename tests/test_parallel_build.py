@@ -1,4 +1,4 @@
-"""The build executes notebooks several at a time (book/_ext/rtchx_book.py, `_execute_in_parallel`);
+"""The build executes notebooks several at a time (book/_ext/rtchx_book.py, `_Execution`);
 its guarantees must hold as they do for a serial build.
 
 Each build here forces two notebooks at once (RTCHX_BUILD_JOBS=2), whatever the machine's cores.
@@ -30,6 +30,11 @@ import rtchx_book  # noqa: E402  (book/_ext is a Sphinx extension folder, not a 
 #: What the pre-execution step logs for each notebook it starts, and what myst-nb logs when it runs one itself.
 PARALLEL = "Executing notebook using local CWD, 2 at a time"
 SERIAL = re.compile(r"Executing notebook using local CWD(?!, 2 at a time)")
+
+
+def looked_at(result) -> str:
+    """What the build's first step says about the notebooks: how many Sphinx will read, how many it must run."""
+    return re.search(r"Notebooks Sphinx will read: \d+, of which not in the cache: \d+", output(result)).group()
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +91,10 @@ def test_parallel_rebuilds_follow_code_data_and_pasted_values(tmp_path):
     assert first.returncode == 0, output(first)[-3000:]
     # both ran side by side before reading, and myst-nb found them in the cache (none ran twice)
     assert output(first).count(PARALLEL) == 2 and not SERIAL.search(output(first))
+    assert looked_at(first) == "Notebooks Sphinx will read: 2, of which not in the cache: 2"
+    # Sphinx read the pages before the notebooks while the kernels ran, and waited only for the notebooks
+    log = re.sub(r"\x1b\[[0-9;]*m", "", output(first))   # without Sphinx's colours
+    assert log.index("reading sources... [ 25%] book/probe") < log.index("Executed notebooks/01_cohort"), log[-3000:]
     assert cache_records() == ["01_cohort_at_a_glance.ipynb", "90_the_data.ipynb"]
     assert "70%</span> at five years" in page.read_text() and "The probe says 41" in probe()
     assert re.search(r"Kernel threads: '?1/1/1'?\.", probe()), probe()
@@ -93,12 +102,15 @@ def test_parallel_rebuilds_follow_code_data_and_pasted_values(tmp_path):
     unchanged = build(root)
     assert unchanged.returncode == 0, output(unchanged)[-3000:]
     assert "Executing notebook" not in output(unchanged) and "0 added, 0 changed, 0 removed" in unchanged.stdout
+    assert looked_at(unchanged) == "Notebooks Sphinx will read: 0, of which not in the cache: 0"   # none opened
 
     nb.cells[-1].source = 'glue("probe_value", 42)'   # one chapter's code changes
     nbformat.write(nb, chapter)
     code_edit = build(root)
     assert code_edit.returncode == 0, output(code_edit)[-3000:]
-    assert output(code_edit).count("Executing notebook") == 1 and "The probe says 42" in probe()
+    assert output(code_edit).count(PARALLEL) == 1 and not SERIAL.search(output(code_edit))
+    assert looked_at(code_edit) == "Notebooks Sphinx will read: 1, of which not in the cache: 1"
+    assert "The probe says 42" in probe()
 
     # Count patient 5's local failure as censored: local control at 5 years becomes 7/8 = 88%.
     csv = root / "data" / "patients.csv"
@@ -107,6 +119,7 @@ def test_parallel_rebuilds_follow_code_data_and_pasted_values(tmp_path):
     data_edit = build(root)
     assert data_edit.returncode == 0, output(data_edit)[-3000:]
     assert output(data_edit).count(PARALLEL) == 2 and not SERIAL.search(output(data_edit))
+    assert looked_at(data_edit) == "Notebooks Sphinx will read: 2, of which not in the cache: 2"
     assert "88%</span> at five years" in page.read_text()
     assert cache_records() == ["01_cohort_at_a_glance.ipynb", "90_the_data.ipynb"]
 

@@ -41,17 +41,20 @@ tagged remove-output), and a caption-only {figure} names the glued key, `:glue: 
 which JupyterLab shows, numbered, under the cell's output and the book fills with the
 glued image, as {glue:figure} does.
 
-Notebooks are executed before Sphinx reads them, as many at a time as the machine has
-cores (`_execute_in_parallel`): Sphinx reads pages one by one, and its own `-j` splits
-them into uneven chunks (with 17 pages and 2 processes, one process gets 8 notebooks
-and the other 3). Each notebook runs in its own kernel, in a thread of the build; only
-the build's main thread writes to the jupyter-cache (SQLite), one notebook after the
-other, and myst-nb then reads every page from that cache as before. Kernels get one
-BLAS/OpenMP thread each, so two kernels do not fight over two cores. A notebook that
-fails is left out of the cache: myst-nb runs it again while reading, and fails the
-build with its own message, as a serial build does. `RTCHX_BUILD_JOBS=0` turns the
-step off (myst-nb executes each notebook as it reads it, the serial build that
-scripts/bench.py compares with); another number sets how many kernels run at once.
+Notebooks are executed as many at a time as the machine has cores, starting before
+Sphinx reads a page (`_Execution`): Sphinx reads pages one by one, and its own `-j`
+splits them into uneven chunks (with 17 pages and 2 processes, one process gets 8
+notebooks and the other 3). Each notebook runs in its own kernel, in a thread of the
+build. Sphinx goes on reading meanwhile, and waits for a notebook's kernel only when it
+comes to that page; the build's main thread then writes the notebook to the jupyter-cache
+(SQLite; no other thread writes to it), and myst-nb reads the page from the cache as
+before. Kernels get one BLAS/OpenMP thread each, so two kernels do not fight over two
+cores. A notebook that fails is left out of the cache: myst-nb runs it again while
+reading, and fails the build with its own message, as a serial build does. Only the
+notebooks Sphinx will read are looked at, so a warm rebuild opens none.
+`RTCHX_BUILD_JOBS=0` turns the step off (myst-nb executes each notebook as it reads it,
+the serial build that scripts/bench.py compares with); another number sets how many
+kernels run at once.
 """
 
 import hashlib
@@ -61,7 +64,7 @@ import re
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -187,12 +190,26 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _installed_packages() -> list[str]:
+    """``name==version`` of every installed distribution, read from the header of its metadata file.
+
+    importlib.metadata parses each whole file as an e-mail message to give the same two fields: 0.4 s
+    for the 400 packages here, in every build, a warm rebuild included.
+    """
+    installed = []
+    for dist in importlib.metadata.distributions():
+        text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+        header = text.split("\n\n", 1)[0].splitlines()
+        fields = dict(line.split(": ", 1) for line in header if line.startswith(("Name: ", "Version: ")))
+        installed.append(f"{fields.get('Name')}=={fields.get('Version')}")
+    return sorted(installed)
+
+
 def inputs_fingerprint(root: Path) -> str:
     """A hash of every file the notebooks depend on outside their own cells, of the Python running
     them and of the installed packages' versions."""
     digest = hashlib.sha256(sys.version.encode())
-    installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    digest.update("\n".join(installed).encode())
+    digest.update("\n".join(_installed_packages()).encode())
     for name in INPUTS:
         base = root / name
         if name == "data" and os.environ.get(DATA_DIR_ENV):
@@ -205,6 +222,14 @@ def inputs_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def build_fingerprint(app) -> str:
+    """`inputs_fingerprint` of the book being built, computed once per build: the cache check and
+    the handout (book/_ext/rtchx_handout.py) both need it."""
+    if getattr(app, "_rtchx_fingerprint", None) is None:
+        app._rtchx_fingerprint = inputs_fingerprint(Path(app.srcdir))
+    return app._rtchx_fingerprint
+
+
 def _cache_dir(app) -> Path:
     """The jupyter-cache folder myst-nb uses (set by myst-nb on builder-inited)."""
     return Path(app.env.mystnb_config.execution_cache_path)
@@ -212,9 +237,8 @@ def _cache_dir(app) -> Path:
 
 def _check_inputs(app):
     """Before reading: if data/, src/, ... changed since the last good build, drop the notebook cache."""
-    app._rtchx_fingerprint = inputs_fingerprint(Path(app.confdir))
     recorded = _cache_dir(app) / FINGERPRINT_FILE
-    app._rtchx_inputs_changed = not (recorded.is_file() and recorded.read_text() == app._rtchx_fingerprint)
+    app._rtchx_inputs_changed = not (recorded.is_file() and recorded.read_text() == build_fingerprint(app))
     if app._rtchx_inputs_changed and _cache_dir(app).exists():
         shutil.rmtree(_cache_dir(app))
 
@@ -232,49 +256,116 @@ def execute_notebook(path: Path, timeout: int | None, allow_errors: bool, record
 
     The kernel is stopped at once when the last cell has finished: every output has arrived by then,
     and a polite shutdown, waiting for the kernel process to exit, added 0.8-0.9 s to every notebook.
-    scripts/bench.py times the notebooks through this function, as the build runs them.
+    scripts/bench.py times the notebooks through this function, as the build runs it.
     """
     notebook = nbformat.read(path, as_version=4)
     return single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout, allow_errors=allow_errors,
                                meta_override=True, record_timing=record_timing, shutdown_kernel="immediate")
 
 
-def _execute_in_parallel(app):
-    """Before reading: execute every notebook the cache lacks, several at a time, and cache the results."""
+def _notebooks_to_read(app) -> list[str]:
+    """The notebooks Sphinx is about to read, by docname, in the order it reads them.
+
+    After a change to the inputs, every one. Otherwise the ones Sphinx finds new or outdated (its own
+    test: source or dependency newer than the saved environment, or no doctree), so that a warm rebuild
+    opens no notebook. A page Sphinx re-reads for another reason (a changed _config.yml) finds its
+    notebook in the cache, as its code did not change; if not, myst-nb runs it as it reads it.
+    """
+    found = app.project.discover(app.config.exclude_patterns, app.config.include_patterns)
+    if not app._rtchx_inputs_changed:
+        added, changed, _removed = app.env.get_outdated_files(config_changed=False)
+        found = added | changed
+    return sorted(d for d in found if Path(app.env.doc2path(d)).suffix == ".ipynb")
+
+
+class _Execution:
+    """Notebooks executing in the background, one kernel per thread, while Sphinx goes on.
+
+    Started on builder-inited. Sphinx reads pages one at a time in docname order; just before it reads a
+    notebook (source-read), `collect` waits for that notebook's kernel and caches its result, so reading
+    the pages already done overlaps the kernels still running. Only the thread calling `collect` (the
+    build's main thread) writes to the cache.
+    """
+
+    def __init__(self, app, docnames: list[str], jobs: int):
+        config = app.env.mystnb_config
+        self.app, self.jobs, self.start = app, jobs, time.monotonic()
+        self.cache = get_cache(str(_cache_dir(app)))
+        self.pool = ThreadPoolExecutor(max_workers=min(jobs, len(docnames)))
+        self.futures = {}
+        for docname in docnames:
+            path = Path(app.env.doc2path(docname))
+            LOGGER.info(f"Executing notebook using local CWD, {jobs} at a time: {path.relative_to(app.srcdir)}")
+            self.futures[docname] = self.pool.submit(execute_notebook, path, config.execution_timeout,
+                                                     config.execution_allow_errors)
+        self.count = len(docnames)
+
+    def collect(self, docname: str) -> None:
+        """Wait for ``docname``'s kernel, if it has one running, and cache the notebook it executed.
+        A notebook that failed is left out: myst-nb runs it again and fails the build with its message."""
+        future = self.futures.pop(docname, None)
+        if future is None:
+            return
+        path, result = Path(self.app.env.doc2path(docname)), future.result()
+        name = path.relative_to(self.app.srcdir)
+        if result.err is not None:
+            LOGGER.info(f"{name} failed; left for myst-nb to run and report")
+            return
+        record = self.cache.add_nb_to_project(str(path))
+        self.cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri,
+                                                       data={"execution_seconds": result.time}),
+                                         check_validity=False, overwrite=True)
+        LOGGER.info(f"Executed {name} in {result.time:.2f} s")
+
+    def collect_all(self) -> None:
+        """Cache whatever Sphinx did not read, and stop the threads."""
+        for docname in sorted(self.futures):
+            self.collect(docname)
+        self.pool.shutdown()
+        LOGGER.info(f"Executed {self.count} notebooks, {self.jobs} at a time, "
+                    f"in {time.monotonic() - self.start:.1f} s (Sphinx reading meanwhile)")
+
+    def cancel(self) -> None:
+        """The build failed: start no more kernels (those running finish in their threads)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_execution(app):
+    """Before reading: start executing every notebook Sphinx will read and the cache lacks."""
     for name in ONE_THREAD:
         os.environ[name] = "1"   # inherited by every kernel started from now on, myst-nb's included
     config, jobs = app.env.mystnb_config, build_jobs()
+    app._rtchx_execution = None
     if jobs == 0 or config.execution_mode != "cache" or config.execution_in_temp:
         return
-    docnames = app.project.discover(app.config.exclude_patterns, app.config.include_patterns)
-    paths = sorted(Path(app.env.doc2path(d)) for d in docnames)
-    paths = [p for p in paths if p.suffix == ".ipynb"]
-    cache = get_cache(str(_cache_dir(app)))
+    to_read = _notebooks_to_read(app)
     missing = []
-    for path in paths:
-        try:
-            cache.match_cache_notebook(nbformat.read(path, as_version=4))
-        except KeyError:
-            missing.append(path)
-    if not missing:
-        return
-    start = time.monotonic()
-    with ThreadPoolExecutor(max_workers=min(jobs, len(missing))) as pool:
-        futures = {}
-        for path in missing:
-            LOGGER.info(f"Executing notebook using local CWD, {jobs} at a time: {path.relative_to(app.srcdir)}")
-            futures[pool.submit(execute_notebook, path, config.execution_timeout, config.execution_allow_errors)] = path
-        for future in as_completed(futures):   # only this thread writes to the cache
-            path, result = futures[future], future.result()
-            if result.err is not None:
-                LOGGER.info(f"{path.relative_to(app.srcdir)} failed; left for myst-nb to run and report")
-                continue
-            record = cache.add_nb_to_project(str(path))
-            cache.cache_notebook_bundle(CacheBundleIn(result.nb, record.uri,
-                                                      data={"execution_seconds": result.time}),
-                                        check_validity=False, overwrite=True)
-            LOGGER.info(f"Executed {path.relative_to(app.srcdir)} in {result.time:.2f} s")
-    LOGGER.info(f"Executed {len(missing)} notebooks, {jobs} at a time, in {time.monotonic() - start:.1f} s")
+    if to_read:
+        cache = get_cache(str(_cache_dir(app)))
+        for docname in to_read:
+            try:
+                cache.match_cache_notebook(nbformat.read(app.env.doc2path(docname), as_version=4))
+            except KeyError:
+                missing.append(docname)
+    LOGGER.info(f"Notebooks Sphinx will read: {len(to_read)}, of which not in the cache: {len(missing)}")
+    if missing:
+        app._rtchx_execution = _Execution(app, missing, jobs)
+        if app.parallel > 1:   # sphinx -j reads in forked processes, which cannot wait on these threads
+            app._rtchx_execution.collect_all()
+
+
+def _collect_notebook(app, docname, source):
+    """Just before Sphinx reads a notebook: make sure its executed copy is in the cache."""
+    if getattr(app, "_rtchx_execution", None) is not None:
+        app._rtchx_execution.collect(docname)
+
+
+def _collect_all_notebooks(app, env):
+    """Every page read: cache the rest (a notebook Sphinx read elsewhere, e.g. in a forked process)."""
+    if getattr(app, "_rtchx_execution", None) is not None:
+        app._rtchx_execution.collect_all()
+        app._rtchx_execution = None
+    return []
 
 
 def _outdated_pages(app, env, added, changed, removed):
@@ -293,12 +384,14 @@ def _after_build(app, exception):
     """Remember the inputs of a good build. After a failed one (an error, or a warning under -W),
     forget the saved environment, so that the next build reads every page again and reports
     the same problems instead of skipping the pages that caused them."""
+    if getattr(app, "_rtchx_execution", None) is not None:
+        app._rtchx_execution.cancel()
     strict = app.warningiserror or app.keep_going   # Sphinx keeps -W in keep_going when --keep-going is given
     failed = exception is not None or (strict and getattr(app, "_warncount", 0))
     if failed:
         Path(app.doctreedir, "environment.pickle").unlink(missing_ok=True)
     elif _cache_dir(app).exists():
-        (_cache_dir(app) / FINGERPRINT_FILE).write_text(app._rtchx_fingerprint)
+        (_cache_dir(app) / FINGERPRINT_FILE).write_text(build_fingerprint(app))
 
 
 def setup(app):
@@ -306,7 +399,9 @@ def setup(app):
     app.add_role("eval", EvalGlued(), override=True)
     app.add_directive("figure", GluedFigure, override=True)
     app.connect("builder-inited", _check_inputs, priority=600)   # after myst-nb sets its cache path
-    app.connect("builder-inited", _execute_in_parallel, priority=700)   # after _check_inputs cleared the cache
+    app.connect("builder-inited", _start_execution, priority=700)   # after _check_inputs cleared the cache
+    app.connect("source-read", _collect_notebook)
+    app.connect("env-updated", _collect_all_notebooks)
     app.connect("env-get-outdated", _outdated_pages)
     app.connect("source-read", _note_pasted_notebooks)
     app.connect("build-finished", _after_build)

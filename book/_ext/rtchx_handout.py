@@ -11,7 +11,8 @@ Drawing the PDF (and importing matplotlib and pandas to do it) took 1.5 s of eve
 build, a warm rebuild included. So the files are made again only when the inputs
 the notebooks depend on changed (rtchx_book.inputs_fingerprint: the data, the
 package, the extensions, the installed packages), or when one of them is missing;
-the fingerprint they were made from is kept beside them.
+the fingerprint they were made from is kept beside them. When they are made, it is after
+the build has started the notebooks' kernels (rtchx_book), so the drawing overlaps them.
 """
 
 from pathlib import Path
@@ -28,7 +29,7 @@ MADE_FROM = "made-from.sha256"
 def _write_handout(app):
     root = Path(app.srcdir)
     folder = root / HANDOUT_DIR
-    fingerprint = rtchx_book.inputs_fingerprint(root)
+    fingerprint = rtchx_book.build_fingerprint(app)
     made = [folder / name for name in ("table3-handout.pdf", "table3-handout.csv", MADE_FROM)]
     if all(path.is_file() for path in made) and (folder / MADE_FROM).read_text() == fingerprint:
         return
@@ -41,5 +42,5 @@ def _write_handout(app):
 
 
 def setup(app):
-    app.connect("builder-inited", _write_handout)
+    app.connect("builder-inited", _write_handout, priority=800)   # after rtchx_book started the kernels
     return {"parallel_read_safe": True, "parallel_write_safe": True}
