@@ -596,9 +596,7 @@ def observed_vs_expected(patients: pd.DataFrame, historical: pd.DataFrame, compa
         if size_basis is SizeBasis.NONE:
             raise ValueError(f"{comparator} needs a size basis: before_rt or initial")
         ids = SIZE_STANDARDISED[comparator]
-        timepoint = float(h.loc[ids["5-10 cm"], "timepoint_months"])
-        expected = expected_events(patients, rates_by_size=size_standardised_rates(historical, comparator),
-                                   size_basis=size_basis, timepoint=timepoint, shape=shape)
+        expected, timepoint = _historical_expected(patients, h, comparator, size_basis, shape)
         return _comparison(patients, comparator=comparator, study=h.loc[ids["5-10 cm"], "study"],
                            subgroup="by size class", treatment=h.loc[ids["5-10 cm"], "treatment"],
                            endpoint="local_control", timepoint=timepoint, rate=None, size_basis=size_basis,
@@ -614,6 +612,21 @@ def observed_vs_expected(patients: pd.DataFrame, historical: pd.DataFrame, compa
                               endpoint=row["endpoint"])
     return replace(single, comparator=comparator, study=row["study"], subgroup=row["subgroup"],
                    treatment=row["treatment"])
+
+
+def _historical_expected(patients: pd.DataFrame, h: pd.DataFrame, comparator: str, size_basis: SizeBasis,
+                         shape: HazardShape) -> tuple[float, float]:
+    """E under a comparator of historical.csv (``h``, indexed by id; the caller has checked the arguments),
+    and the time point its rates are read at: the one lookup of rates and time points that
+    ``observed_vs_expected`` and the Weibull scan share."""
+    if comparator in SIZE_STANDARDISED:
+        timepoint = float(h.loc[SIZE_STANDARDISED[comparator]["5-10 cm"], "timepoint_months"])
+        return expected_events(patients, rates_by_size=_size_rates(h, comparator), size_basis=size_basis,
+                               timepoint=timepoint, shape=shape), timepoint
+    row = h.loc[comparator]
+    timepoint = float(row["timepoint_months"])
+    return expected_events(patients, rate=float(row["rate"]), timepoint=timepoint, shape=shape,
+                           endpoint=row["endpoint"]), timepoint
 
 
 def size_standardised_rates(historical: pd.DataFrame, comparator: str) -> dict[str, float]:
@@ -636,7 +649,11 @@ def size_standardised_rates(historical: pd.DataFrame, comparator: str) -> dict[s
     >>> size_standardised_rates(historical, "kepka_by_size_cited")     # doctest: +SKIP
     {'5-10 cm': 0.45, '>10 cm': 0.1}
     """
-    h = historical.set_index("id")
+    return _size_rates(historical.set_index("id"), comparator)
+
+
+def _size_rates(h: pd.DataFrame, comparator: str) -> dict[str, float]:
+    """``size_standardised_rates`` from historical.csv indexed by id."""
     return {size: float(h.loc[i, "rate"]) for size, i in SIZE_STANDARDISED[comparator].items()}
 
 
@@ -1040,18 +1057,6 @@ class ShapeScan:
         return float(np.interp(k, self.k, self.expected)) > target
 
 
-def _expected_for_k(patients, historical, comparator, size_basis, k) -> float:
-    """E under a Weibull(k) reference: observed_vs_expected's expected_events, computed alone."""
-    h, shape = historical.set_index("id"), HazardShape.weibull(k)
-    if comparator in SIZE_STANDARDISED:
-        timepoint = float(h.loc[SIZE_STANDARDISED[comparator]["5-10 cm"], "timepoint_months"])
-        return expected_events(patients, rates_by_size=size_standardised_rates(historical, comparator),
-                               size_basis=size_basis, timepoint=timepoint, shape=shape)
-    row = h.loc[comparator]
-    return expected_events(patients, rate=float(row["rate"]), timepoint=float(row["timepoint_months"]),
-                           shape=shape, endpoint=row["endpoint"])
-
-
 def _crossings(ks, expected, target, solve) -> tuple[float, ...]:
     """Every k where E(k) crosses ``target`` between two grid points, refined by root finding on ``solve``."""
     above = [e > target for e in expected]
@@ -1090,11 +1095,13 @@ def weibull_scan(patients: pd.DataFrame, historical: pd.DataFrame, *, comparator
     # computes E and its test alone, without refitting the same Kaplan-Meier estimate at every k
     observed = observed_vs_expected(patients, historical, comparator, size_basis=size_basis,
                                     shape=HazardShape.weibull(ks[0])).observed_events
-    expected = tuple(_expected_for_k(patients, historical, comparator, size_basis, k) for k in ks)
-    rows = [one_sample_logrank(observed, e) for e in expected]
+    h = historical.set_index("id")
 
     def solve(k):
-        return _expected_for_k(patients, historical, comparator, size_basis, k)
+        return _historical_expected(patients, h, comparator, size_basis, HazardShape.weibull(k))[0]
+
+    expected = tuple(solve(k) for k in ks)
+    rows = [one_sample_logrank(observed, e) for e in expected]
 
     two, one = critical_expected(observed, level, Sided.TWO), critical_expected(observed, level, Sided.ONE)
     return ShapeScan(comparator=comparator, size_basis=size_basis, observed=observed, k=ks, expected=expected,
