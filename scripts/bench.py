@@ -179,7 +179,8 @@ def run_cells(nb, path: Path) -> float:
 
 
 def notebook_times(runs: int) -> list[dict]:
-    """Each notebook in a fresh kernel as the build runs it (book/_ext/rtchx_book.py, ``execute_notebook``),
+    """Each notebook in a fresh kernel, through the build's ``execute_notebook`` (book/_ext/rtchx_book.py) but
+    not forked from the build's warm process, as the per-notebook target asks,
     ``runs`` rounds of all of them: the median wall time (from starting the kernel to stopping it), time in
     cells and time importing, and the slowest round's wall time."""
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -266,7 +267,8 @@ def report_markdown(report: dict) -> str:
         "",
         f"Builds: the median of {b['runs']} runs of each, alternating serial and default, each run in a clean copy. "
         "Serial: RTCHX_BUILD_JOBS=0, myst-nb executes each notebook as Sphinx reads it (the build before "
-        "issue 17). Default: the notebooks run several at a time before reading (book/_ext/rtchx_book.py).",
+        "issue 17). Default: the notebooks run several at a time while Sphinx reads, in kernels forked from one warm "
+        "process (book/_ext/rtchx_book.py, rtchx_kernels.py).",
         "",
         "| build | serial | default | default / serial | target | |",
         "| --- | --- | --- | --- | --- | --- |",

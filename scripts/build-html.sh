@@ -7,9 +7,10 @@
 # incremental: a page is re-read when its source changed, a notebook re-executed when its
 # code changed, and every page re-read and re-executed when data/, src/ or requirements.txt
 # changed (book/_ext/rtchx_book.py). `--all` forces a full build: it also empties the
-# notebook cache, so that every notebook runs again. Notebooks run one per core before
-# Sphinx reads (book/_ext/rtchx_book.py); RTCHX_BUILD_JOBS=N runs N at once, 0 runs them
-# one after another as Sphinx reads them (the serial build).
+# notebook cache, so that every notebook runs again. Notebooks run one per core while
+# Sphinx reads, in kernels forked from one process with the heavy modules imported
+# (book/_ext/rtchx_book.py, rtchx_kernels.py); RTCHX_BUILD_JOBS=N runs N at once, 0 runs
+# them one after another as Sphinx reads them (the serial build).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh

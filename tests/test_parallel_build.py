@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import rtchx_book  # noqa: E402  (book/_ext is a Sphinx extension folder, not a package)
+import rtchx_kernels  # noqa: E402
 
 #: What the pre-execution step logs for each notebook it starts, and what myst-nb logs when it runs one itself.
 PARALLEL = "Executing notebook using local CWD, 2 at a time"
@@ -95,6 +96,8 @@ def test_parallel_rebuilds_follow_code_data_and_pasted_values(tmp_path):
     # Sphinx read the pages before the notebooks while the kernels ran, and waited only for the notebooks
     log = re.sub(r"\x1b\[[0-9;]*m", "", output(first))   # without Sphinx's colours
     assert log.index("reading sources... [ 25%] book/probe") < log.index("Executed notebooks/01_cohort"), log[-3000:]
+    if rtchx_kernels.available():   # each kernel a fork of one process with the heavy modules imported
+        assert "Executed 2 notebooks, 2 at a time, in kernels forked from one warm process" in log, log[-3000:]
     assert cache_records() == ["01_cohort_at_a_glance.ipynb", "90_the_data.ipynb"]
     assert "70%</span> at five years" in page.read_text() and "The probe says 41" in probe()
     assert re.search(r"Kernel threads: '?1/1/1'?\.", probe()), probe()

@@ -49,9 +49,11 @@ build. Sphinx goes on reading meanwhile, and waits for a notebook's kernel only 
 comes to that page; the build's main thread then writes the notebook to the jupyter-cache
 (SQLite; no other thread writes to it), and myst-nb reads the page from the cache as
 before. Kernels get one BLAS/OpenMP thread each, so two kernels do not fight over two
-cores. A notebook that fails is left out of the cache: myst-nb runs it again while
-reading, and fails the build with its own message, as a serial build does. Only the
-notebooks Sphinx will read are looked at, so a warm rebuild opens none.
+cores, and on Linux each is a fork of one warm process that has the heavy modules
+imported (rtchx_kernels.py), so no notebook pays for those imports. A notebook that
+fails is left out of the cache: myst-nb runs it again while reading, and fails the build
+with its own message, as a serial build does. Only the notebooks Sphinx will read are
+looked at, so a warm rebuild opens none.
 `RTCHX_BUILD_JOBS=0` turns the step off (myst-nb executes each notebook as it reads it,
 the serial build that scripts/bench.py compares with); another number sets how many
 kernels run at once.
@@ -63,11 +65,13 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import rtchx_kernels
 from docutils import nodes
 from docutils.parsers.rst import directives
 from jupyter_cache import get_cache
@@ -250,17 +254,22 @@ def build_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def execute_notebook(path: Path, timeout: int | None, allow_errors: bool, record_timing: bool = False):
-    """Run one notebook in a fresh kernel, in its own folder (as myst-nb does); jupyter-cache's result
+def execute_notebook(path: Path, timeout: int | None, allow_errors: bool, record_timing: bool = False,
+                     kernel_manager_class=None):
+    """Run one notebook in a new kernel, in its own folder (as myst-nb does); jupyter-cache's result
     (``.nb`` executed, ``.time`` in seconds from starting the kernel to stopping it, ``.err``).
 
     The kernel is stopped at once when the last cell has finished: every output has arrived by then,
     and a polite shutdown, waiting for the kernel process to exit, added 0.8-0.9 s to every notebook.
-    scripts/bench.py times the notebooks through this function, as the build runs it.
+    ``kernel_manager_class``: how the kernel is started; the build passes
+    `rtchx_kernels.WarmProcess.kernel_manager_class` (a fork of a process that has the heavy modules
+    imported), None starts a fresh kernel, as scripts/bench.py does to time each notebook alone.
     """
     notebook = nbformat.read(path, as_version=4)
+    starting = {} if kernel_manager_class is None else {"kernel_manager_class": kernel_manager_class}
     return single_nb_execution(notebook, cwd=str(path.parent), timeout=timeout, allow_errors=allow_errors,
-                               meta_override=True, record_timing=record_timing, shutdown_kernel="immediate")
+                               meta_override=True, record_timing=record_timing, shutdown_kernel="immediate",
+                               **starting)
 
 
 def _notebooks_to_read(app) -> list[str]:
@@ -291,13 +300,18 @@ class _Execution:
         config = app.env.mystnb_config
         self.app, self.jobs, self.start = app, jobs, time.monotonic()
         self.cache = get_cache(str(_cache_dir(app)))
+        self.warm = None
+        if rtchx_kernels.available():
+            self.warm = rtchx_kernels.WarmProcess(Path(tempfile.mkdtemp(prefix="rtchx-kernels-")))
+            self.warm.start()
+        kernels = None if self.warm is None else self.warm.kernel_manager_class()
         self.pool = ThreadPoolExecutor(max_workers=min(jobs, len(docnames)))
         self.futures = {}
         for docname in docnames:
             path = Path(app.env.doc2path(docname))
             LOGGER.info(f"Executing notebook using local CWD, {jobs} at a time: {path.relative_to(app.srcdir)}")
             self.futures[docname] = self.pool.submit(execute_notebook, path, config.execution_timeout,
-                                                     config.execution_allow_errors)
+                                                     config.execution_allow_errors, kernel_manager_class=kernels)
         self.count = len(docnames)
 
     def collect(self, docname: str) -> None:
@@ -322,12 +336,20 @@ class _Execution:
         for docname in sorted(self.futures):
             self.collect(docname)
         self.pool.shutdown()
-        LOGGER.info(f"Executed {self.count} notebooks, {self.jobs} at a time, "
+        self._stop_warm_process()
+        kernels = "fresh kernels" if self.warm is None else "kernels forked from one warm process"
+        LOGGER.info(f"Executed {self.count} notebooks, {self.jobs} at a time, in {kernels}, "
                     f"in {time.monotonic() - self.start:.1f} s (Sphinx reading meanwhile)")
 
     def cancel(self) -> None:
-        """The build failed: start no more kernels (those running finish in their threads)."""
+        """The build failed: start no more kernels, and stop those running."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        self._stop_warm_process()
+
+    def _stop_warm_process(self) -> None:
+        if self.warm is not None:
+            self.warm.stop()
+            shutil.rmtree(Path(self.warm.socket_path).parent, ignore_errors=True)
 
 
 def _start_execution(app):
