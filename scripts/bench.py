@@ -305,9 +305,10 @@ def report_markdown(report: dict) -> str:
 def notebook_table(rows: list[dict]) -> list[str]:
     """The notebooks' times as a Markdown table, with the sentence that says how they were measured."""
     runs = rows[0]["runs"] if rows else 0
-    lines = [f"Each notebook alone in a fresh kernel, {runs} rounds of all of them; medians, and the slowest "
+    lines = [f"Each notebook alone, {runs} rounds of all of them; medians, and the slowest "
              f"round's wall time (target: median wall, kernel start and stop included, <= {TARGETS['notebook_s']} s), "
-             "each run as the build runs it.", "",
+             "each run by the build's execute_notebook in a fresh kernel (the build itself forks its kernels "
+             "from a warm process).", "",
              "| notebook | wall (fresh kernel) | slowest round | in cells | importing | import share | |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for nb in rows:
