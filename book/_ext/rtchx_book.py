@@ -65,7 +65,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -300,11 +299,11 @@ class _Execution:
         config = app.env.mystnb_config
         self.app, self.jobs, self.start = app, jobs, time.monotonic()
         self.cache = get_cache(str(_cache_dir(app)))
-        self.warm = None
+        self.warm, kernels = None, None
         if rtchx_kernels.available():
-            self.warm = rtchx_kernels.WarmProcess(Path(tempfile.mkdtemp(prefix="rtchx-kernels-")))
+            self.warm = rtchx_kernels.WarmProcess()
             self.warm.start()
-        kernels = None if self.warm is None else self.warm.kernel_manager_class()
+            kernels = self.warm.kernel_manager_class()
         self.pool = ThreadPoolExecutor(max_workers=min(jobs, len(docnames)))
         self.futures = {}
         for docname in docnames:
@@ -336,7 +335,8 @@ class _Execution:
         for docname in sorted(self.futures):
             self.collect(docname)
         self.pool.shutdown()
-        self._stop_warm_process()
+        if self.warm is not None:
+            self.warm.stop()
         kernels = "fresh kernels" if self.warm is None else "kernels forked from one warm process"
         LOGGER.info(f"Executed {self.count} notebooks, {self.jobs} at a time, in {kernels}, "
                     f"in {time.monotonic() - self.start:.1f} s (Sphinx reading meanwhile)")
@@ -344,12 +344,8 @@ class _Execution:
     def cancel(self) -> None:
         """The build failed: start no more kernels, and stop those running."""
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self._stop_warm_process()
-
-    def _stop_warm_process(self) -> None:
         if self.warm is not None:
             self.warm.stop()
-            shutil.rmtree(Path(self.warm.socket_path).parent, ignore_errors=True)
 
 
 def _start_execution(app):

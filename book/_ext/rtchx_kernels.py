@@ -32,10 +32,12 @@ import contextlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 #: What a chapter's kernel imports before its first line of its own: the warm process imports these.
@@ -58,18 +60,20 @@ class WarmProcess:
     Parameters
     ----------
     folder
-        Where its Unix socket goes (a short path: Unix sockets allow about 100 characters).
+        Where its Unix socket goes (a short path: Unix sockets allow about 100 characters). None: a
+        temporary folder of its own, removed by `stop`.
 
     Example
     -------
-    >>> warm = WarmProcess(Path(tempfile.mkdtemp()))            # doctest: +SKIP
+    >>> warm = WarmProcess()                                    # doctest: +SKIP
     >>> warm.start()                                            # doctest: +SKIP
     >>> NotebookClient(nb, kernel_manager_class=warm.kernel_manager_class()).execute()  # doctest: +SKIP
     >>> warm.stop()                                             # doctest: +SKIP
     """
 
-    def __init__(self, folder: Path):
-        self.socket_path = str(folder / "warm-kernels.sock")
+    def __init__(self, folder: Path | None = None):
+        self.own_folder = None if folder is not None else Path(tempfile.mkdtemp(prefix="rtchx-kernels-"))
+        self.socket_path = str((folder or self.own_folder) / "warm-kernels.sock")
         self.process = None
 
     def start(self) -> None:
@@ -89,6 +93,8 @@ class WarmProcess:
             self.process.terminate()
             self.process.wait(timeout=30)
         Path(self.socket_path).unlink(missing_ok=True)
+        if self.own_folder is not None:
+            shutil.rmtree(self.own_folder, ignore_errors=True)
 
     def kernel_manager_class(self):
         """A kernel manager class, for nbclient's ``kernel_manager_class``, whose kernels are forks of this
